@@ -1,0 +1,259 @@
+"""Clean stage: separate the article from the noise around it, losing nothing.
+
+The rules live in `hooks/editorial/boilerplate.yml`. Each line of the decoded text is
+one of: body (paragraph or in-text heading), figure caption (kept, with its credit),
+credit (becomes metadata), date line (becomes metadata), or boilerplate / keyword line /
+recommendation list (removed). Every line that leaves the body is recorded as `Removed`
+with the rule that took it, so an editor can audit the cleaner. A line no rule claims
+stays in the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from dateutil import parser as dateparser
+
+from .model import Block, CleanText, Removed
+
+CREDIT_ZONE_BLOCKS = 6  # credits are looked for in the first and last blocks only
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+_KEYWORD_LINE = re.compile(r"[a-z0-9][a-z0-9 '’-]*")
+_TERMINAL = tuple(".!?:;,…\"”’)]")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    regex: re.Pattern
+
+
+@dataclass
+class CleanRules:
+    captions: list[Rule]
+    caption_max_length: int
+    credits: list[Rule]
+    dates: list[Rule]
+    boilerplate: list[Rule]
+    list_blocks: list[Rule]
+    keyword_max_words: int
+    keyword_max_length: int
+    source: str = ""
+    names: list[str] = field(default_factory=list)
+
+
+class RulesError(ValueError):
+    """The editorial rules file is broken; the message names the file and the rule."""
+
+
+def _compile(entries, path: Path, section: str) -> list[Rule]:
+    rules = []
+    for i, entry in enumerate(entries or []):
+        if not isinstance(entry, dict) or "pattern" not in entry or "name" not in entry:
+            raise RulesError(f"{path.name}: {section} entry {i + 1} needs a 'name' and a 'pattern'")
+        flags = 0 if entry.get("case_sensitive") else re.IGNORECASE
+        try:
+            regex = re.compile(entry["pattern"], flags)
+        except re.error as exc:
+            raise RulesError(f"{path.name}: {section} rule {entry['name']!r} has a bad pattern: {exc}") from None
+        rules.append(Rule(str(entry["name"]), regex))
+    return rules
+
+
+def load_rules(path: Path) -> CleanRules:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulesError(f"{path.name}: cannot read cleaning rules: {' '.join(str(exc).split())[:200]}") from None
+    captions = data.get("captions") or {}
+    keywords = data.get("keyword_lines") or {}
+    rules = CleanRules(
+        captions=_compile(captions.get("patterns"), path, "captions"),
+        caption_max_length=int(captions.get("max_length", 300)),
+        credits=_compile(data.get("credits"), path, "credits"),
+        dates=_compile(data.get("dates"), path, "dates"),
+        boilerplate=_compile(data.get("boilerplate"), path, "boilerplate"),
+        list_blocks=_compile(data.get("list_blocks"), path, "list_blocks"),
+        keyword_max_words=int(keywords.get("max_words", 8)),
+        keyword_max_length=int(keywords.get("max_length", 80)),
+        source=str(path),
+    )
+    for r in rules.credits:
+        if not set(r.regex.groupindex) & {"authors", "translators", "editors"}:
+            raise RulesError(f"{path.name}: credit rule {r.name!r} needs a group named authors, translators or editors")
+    for r in rules.captions:
+        if "caption" not in r.regex.groupindex:
+            raise RulesError(f"{path.name}: caption rule {r.name!r} needs a group named caption")
+    return rules
+
+
+def _full(rule: Rule, line: str) -> re.Match | None:
+    return rule.regex.fullmatch(line)
+
+
+def split_names(text: str) -> list[str]:
+    names = [" ".join(n.split()).strip(" .") for n in _NAME_SPLIT.split(text)]
+    return [n for n in names if n]
+
+
+def parse_stated_date(text: str) -> str | None:
+    """A complete calendar date stated in a date line, as ISO; None if not complete."""
+    default_a = dateparser.parse("1900-01-01")
+    default_b = dateparser.parse("1904-02-02")
+    try:
+        a = dateparser.parse(text, default=default_a, fuzzy=False)
+        b = dateparser.parse(text, default=default_b, fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    # a component filled from the defaults differs between the two parses: not stated
+    if a != b or not (1900 < a.year < 2200):
+        return None
+    return a.date().isoformat()
+
+
+def is_keyword_line(line: str, rules: CleanRules) -> bool:
+    """A scraper's keyword list: short, all lower case, no punctuation at all."""
+    if len(line) > rules.keyword_max_length or not _KEYWORD_LINE.fullmatch(line):
+        return False
+    words = line.split()
+    return 1 <= len(words) <= rules.keyword_max_words and not line[-1].isdigit()
+
+
+def looks_like_heading(line: str, following: bool) -> bool:
+    """An in-text section heading: a short line, capitalised, no closing punctuation,
+    followed by body text in the same block or the next."""
+    words = line.split()
+    return (
+        following
+        and 2 <= len(words) <= 14
+        and len(line) <= 100
+        and line[0].isupper()
+        and not line.endswith(_TERMINAL)
+        and not line.startswith(("“", '"', "‘", "'"))
+    )
+
+
+def _split_blocks(text: str) -> list[list[tuple[int, str]]]:
+    blocks: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = " ".join(raw.split())  # trim and fold runs of white space
+        if not line:
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        current.append((number, line))
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _joined_paragraphs(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Lines of one block: hard-wrapped text is joined; one-paragraph-per-line kept apart."""
+    if len(lines) > 1 and all(len(t) <= 80 for _, t in lines[:-1]):
+        return [(lines[0][0], " ".join(t for _, t in lines))]
+    return lines
+
+
+def clean(text: str, rules: CleanRules) -> CleanText:
+    blocks = _split_blocks(text)
+    removed: list[Removed] = []
+    out: list[Block] = []
+    credits: dict[str, list[str]] = {}
+    stated_date: str | None = None
+    headline: str | None = None
+    n_blocks = len(blocks)
+
+    # The first line is the article's headline when it stands alone, is short and
+    # does not end like a sentence.
+    if blocks and len(blocks[0]) == 1 and n_blocks > 1:
+        first = blocks[0][0][1]
+        words = first.split()
+        if (
+            3 <= len(words) <= 25
+            and len(first) <= 200
+            and not first.endswith((".", ",", ";", "…"))
+            and not any(_full(r, first) for r in rules.captions + rules.boilerplate)
+            and not is_keyword_line(first, rules)
+        ):
+            headline = first
+            removed.append(Removed(blocks[0][0][0], first, "headline", "headline"))
+            blocks = blocks[1:]
+            n_blocks -= 1
+
+    for bi, block in enumerate(blocks):
+        in_credit_zone = bi < 3 or bi >= n_blocks - CREDIT_ZONE_BLOCKS
+        if any(_full(r, block[0][1]) for r in rules.list_blocks) and len(block) > 1:
+            rule = next(r for r in rules.list_blocks if _full(r, block[0][1]))
+            removed.extend(Removed(n, t, rule.name, "list") for n, t in block)
+            continue
+        body: list[tuple[int, str]] = []
+        for li, (number, line) in enumerate(block):
+            kind = _classify_line(line, rules, in_credit_zone)
+            if kind is None:
+                body.append((number, line))
+                continue
+            what, rule, match = kind
+            if what == "figure":
+                _flush(body, out, has_more=True)
+                body = []
+                credit = match.groupdict().get("credit")
+                caption = match.group("caption").strip()
+                out.append(Block("figure", caption, number, credit.strip() if credit else None))
+                continue
+            if what == "credit":
+                for field_name in ("authors", "translators", "editors"):
+                    value = match.groupdict().get(field_name)
+                    if value:
+                        for name in split_names(value):
+                            if name not in credits.setdefault(field_name, []):
+                                credits[field_name].append(name)
+            if what == "date":
+                stated_date = stated_date or parse_stated_date(match.group("date"))
+            removed.append(Removed(number, line, rule, what))
+        next_has_body = bi + 1 < n_blocks
+        _flush(body, out, has_more=next_has_body)
+    return CleanText(blocks=out, removed=removed, headline=headline, credits=credits, stated_date=stated_date)
+
+
+def _classify_line(line: str, rules: CleanRules, in_credit_zone: bool):
+    if len(line) <= rules.caption_max_length:
+        for r in rules.captions:
+            m = _full(r, line)
+            if m and m.group("caption").strip():
+                return "figure", r.name, m
+    for r in rules.boilerplate:
+        if _full(r, line):
+            return "boilerplate", r.name, None
+    if in_credit_zone and len(line) <= 300:
+        for r in rules.credits:
+            m = _full(r, line)
+            if m:
+                return "credit", r.name, m
+    for r in rules.dates:
+        m = _full(r, line)
+        if m and parse_stated_date(m.group("date")):
+            return "date", r.name, m
+    if is_keyword_line(line, rules):
+        return "keywords", "keyword-line", None
+    return None
+
+
+def _flush(body: list[tuple[int, str]], out: list[Block], has_more: bool) -> None:
+    """Turn a block's remaining body lines into a heading and/or paragraphs."""
+    if not body:
+        return
+    if len(body) > 1 and looks_like_heading(body[0][1], True):
+        out.append(Block("heading", body[0][1], body[0][0]))
+        body = body[1:]
+    elif len(body) == 1 and has_more and looks_like_heading(body[0][1], True) and len(body[0][1]) <= 80:
+        # a heading standing alone between blank lines: keep as heading only when
+        # it reads like one (short, no closing punctuation) and body text follows
+        out.append(Block("heading", body[0][1], body[0][0]))
+        return
+    for number, text in _joined_paragraphs(body):
+        out.append(Block("paragraph", text, number))

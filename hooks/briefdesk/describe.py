@@ -1,0 +1,140 @@
+"""Describe stage: the metadata of one briefing, from its cleaned text and its editor's
+metadata. Nothing is invented: a title not stated is derived from the lede and marked
+so; a date neither the text nor the metadata states stays unknown (None)."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from slugify import slugify
+
+from .model import Briefing, CleanText, RefusedError, SourceArticle
+
+WORDS_PER_MINUTE = 200
+DERIVED_TITLE_CHARS = 90
+SUMMARY_CHARS = 320
+_WORD_RE = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+@lru_cache(maxsize=4)
+def _segmenter(language: str):
+    import pysbd
+
+    try:
+        return pysbd.Segmenter(language=language, clean=False)
+    except ValueError:  # pysbd knows no such language
+        return pysbd.Segmenter(language="en", clean=False)
+
+
+def sentences(text: str, language: str = "en", limit: int = 3) -> list[str]:
+    """The first `limit` sentences of a paragraph (pysbd knows "Oct." and "U.S.")."""
+    head = text[:2000]
+    parts = [s.strip() for s in _segmenter(language[:2]).segment(head) if s.strip()]
+    return parts[:limit] or [head.strip()]
+
+
+def count_words(text: str) -> int:
+    return len(_WORD_RE.findall(text))
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary, with an ellipsis when anything was cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:–—-")
+    return cut + "…"
+
+
+def derive_title(lede: str, language: str) -> str:
+    first = sentences(lede, language, 1)[0].rstrip()
+    if first.endswith(".") and not first.endswith(".."):
+        first = first[:-1]
+    return shorten(first, DERIVED_TITLE_CHARS)
+
+
+def derive_summary(paragraphs: list[str], language: str) -> str:
+    if not paragraphs:
+        return ""
+    parts = sentences(paragraphs[0], language, 2)
+    summary = parts[0]
+    if len(parts) > 1 and len(summary) + len(parts[1]) + 1 <= SUMMARY_CHARS:
+        summary = f"{summary} {parts[1]}"
+    return shorten(summary, SUMMARY_CHARS)
+
+
+SLUG_STOPWORDS = ("a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "its", "is", "was", "were", "has", "have", "been", "that", "this", "as")
+
+
+def make_slug(title: str, fallback: str) -> str:
+    """A readable URL slug: the title's words without filler words, at most 60 characters."""
+    slug = slugify(title, max_length=60, word_boundary=True, save_order=True, stopwords=SLUG_STOPWORDS)
+    return slug or fallback
+
+
+def describe(article: SourceArticle, text: CleanText, default_language: str = "en") -> Briefing:
+    meta = article.metadata
+    paragraphs = text.paragraphs
+    if not paragraphs:
+        removed_kinds = sorted({r.kind for r in text.removed})
+        detail = f" (everything was {', '.join(removed_kinds)})" if removed_kinds else ""
+        raise RefusedError(f"no article text left after cleaning{detail}")
+    language = meta.get("language", default_language)
+    if "title" in meta:
+        title, derived = meta["title"], False
+    elif text.headline:
+        title, derived = text.headline, False
+    else:
+        title, derived = derive_title(paragraphs[0], language), True
+    if "summary" in meta:
+        summary, summary_derived = meta["summary"], False
+    else:
+        summary, summary_derived = derive_summary(paragraphs, language), True
+
+    if "date" in meta:
+        date, date_source = meta["date"], "metadata"
+    elif text.stated_date:
+        date, date_source = text.stated_date, "text"
+    else:
+        date, date_source = None, None
+
+    credit_sources: dict[str, str] = {}
+    people: dict[str, list[str]] = {}
+    for field_name in ("authors", "translators", "editors"):
+        if field_name in meta:
+            people[field_name] = list(meta[field_name])
+            credit_sources[field_name] = "metadata"
+        elif text.credits.get(field_name):
+            people[field_name] = list(text.credits[field_name])
+            credit_sources[field_name] = "text"
+        else:
+            people[field_name] = []
+
+    words = sum(count_words(p) for p in paragraphs) + sum(
+        count_words(b.text) for b in text.blocks if b.kind == "heading"
+    )
+    return Briefing(
+        id=meta["id"],
+        slug=meta.get("slug") or make_slug(title, meta["id"]),
+        source_file=article.source_file,
+        title=title,
+        title_derived=derived,
+        summary=summary,
+        summary_derived=summary_derived,
+        date=date,
+        date_source=date_source,
+        authors=people["authors"],
+        translators=people["translators"],
+        editors=people["editors"],
+        outlet=meta.get("outlet"),
+        source_url=meta.get("source_url"),
+        language=language,
+        word_count=words,
+        reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        clean=text,
+        content_hash=article.content_hash,
+        metadata=meta,
+        credit_sources=credit_sources,
+    )

@@ -1,0 +1,72 @@
+"""Export stage: the corpus for researchers (JSON and CSV) and the build report.
+
+Both are deterministic: same corpus, same bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from .model import Briefing
+
+CSV_LIST_SEPARATOR = "; "
+FIELDS = (
+    "id", "url", "path", "title", "title_derived", "date", "date_source", "authors", "translators",
+    "editors", "outlet", "source_url", "summary", "summary_derived", "language", "word_count",
+    "reading_minutes", "regions", "topics", "actors", "source_file", "content_hash",
+)
+
+
+def record(b: Briefing, site_url: str | None) -> dict[str, Any]:
+    url = (site_url.rstrip("/") + "/" + b.url) if site_url else "/" + b.url
+    return {
+        "id": b.id,
+        "url": url,
+        "path": b.url,
+        "title": b.title,
+        "title_derived": b.title_derived,
+        "date": b.date,
+        "date_source": b.date_source,
+        "authors": b.authors,
+        "translators": b.translators,
+        "editors": b.editors,
+        "outlet": b.outlet,
+        "source_url": b.source_url,
+        "summary": b.summary,
+        "summary_derived": b.summary_derived,
+        "language": b.language,
+        "word_count": b.word_count,
+        "reading_minutes": b.reading_minutes,
+        "regions": [r["name"] for r in b.regions],
+        "topics": [t["name"] for t in b.topics],
+        "actors": [a["name"] for a in b.actors],
+        "source_file": b.source_file,
+        "content_hash": b.content_hash,
+    }
+
+
+def briefings_json(briefings: list[Briefing], site_url: str | None) -> str:
+    return json.dumps([record(b, site_url) for b in briefings], ensure_ascii=False, indent=1) + "\n"
+
+
+def briefings_csv(briefings: list[Briefing], site_url: str | None) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for b in briefings:
+        row = record(b, site_url)
+        for key, value in row.items():
+            if isinstance(value, list):
+                row[key] = CSV_LIST_SEPARATOR.join(value)
+            elif isinstance(value, bool):
+                row[key] = "true" if value else "false"
+            elif value is None:
+                row[key] = ""
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+def report_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=1, sort_keys=False) + "\n"

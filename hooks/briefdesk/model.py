@@ -1,0 +1,125 @@
+"""Data passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A source file that is not published, and why (one line, for editors)."""
+
+    source_file: str
+    reason: str
+
+    def message(self) -> str:
+        return f"{self.source_file}: {self.reason}"
+
+
+class RefusedError(Exception):
+    """Raised inside a stage to refuse one article; carries the one-line reason."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class SourceArticle:
+    """One article file, decoded, with its metadata merged and validated."""
+
+    source_file: str  # path relative to the source folder, POSIX separators
+    path: Path
+    text: str
+    metadata: dict[str, Any]
+    metadata_files: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+    normalisations: list[str] = field(default_factory=list)
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A line the cleaner took out of the body, and the rule that did it."""
+
+    line: int  # 1-based line number in the decoded source
+    text: str
+    rule: str
+    kind: str  # boilerplate | keywords | credit | date | list
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the cleaned body: a paragraph, a heading or a figure caption."""
+
+    kind: str  # paragraph | heading | figure
+    text: str
+    line: int
+    credit: str | None = None
+
+
+@dataclass
+class CleanText:
+    blocks: list[Block]
+    removed: list[Removed]
+    headline: str | None = None  # the first line, when it is the article's own headline
+    credits: dict[str, list[str]] = field(default_factory=dict)
+    stated_date: str | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b.text for b in self.blocks if b.kind == "paragraph"]
+
+    @property
+    def captions(self) -> list[str]:
+        return [b.text for b in self.blocks if b.kind == "figure"]
+
+
+@dataclass
+class Briefing:
+    """Everything the site knows about one published article."""
+
+    id: str
+    slug: str
+    source_file: str
+    title: str
+    title_derived: bool
+    summary: str
+    summary_derived: bool
+    date: str | None
+    date_source: str | None  # metadata | text | None (not stated)
+    authors: list[str]
+    translators: list[str]
+    editors: list[str]
+    outlet: str | None
+    source_url: str | None
+    language: str
+    word_count: int
+    reading_minutes: int
+    clean: CleanText
+    content_hash: str
+    metadata: dict[str, Any]
+    credit_sources: dict[str, str] = field(default_factory=dict)
+    topics: list[dict[str, Any]] = field(default_factory=list)
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    actors: list[dict[str, Any]] = field(default_factory=list)
+    related: list[dict[str, Any]] = field(default_factory=list)
+    url: str = ""  # site-relative, e.g. "briefings/some-slug/"
+
+    @property
+    def page_path(self) -> str:
+        """The Markdown source path MkDocs builds this page from."""
+        return self.url + "index.md"
+
+    def sort_key(self) -> tuple:
+        """Newest first; undated briefings after dated ones; then by id for stability."""
+        return (self.date is None, _neg_date(self.date), self.id)
+
+
+def _neg_date(date: str | None) -> str:
+    if not date:
+        return ""
+    # invert digits so that an ascending sort puts the newest first
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)

@@ -1,0 +1,221 @@
+"""The whole pipeline, independent of MkDocs: source folder in, pages and exports out.
+
+    corpus = build_corpus(Settings(...))
+    corpus.pages   -> {source path: Markdown}   (briefings, listings)
+    corpus.assets  -> {site path: text}         (exports, redirects, report)
+
+Unchanged articles are not cleaned and described again: results are cached in memory,
+keyed by the article's content, its metadata and the cleaning rules (for `mkdocs serve`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import export, listing, render
+from .clean import CleanRules, clean, load_rules
+from .describe import describe
+from .model import Briefing, Refusal, RefusedError
+from .read import discover
+from .registry import Assignment, Registry
+
+
+@dataclass
+class Settings:
+    source_dir: Path
+    editorial_dir: Path
+    registry_path: Path
+    site_url: str | None = None
+    site_name: str = "Briefings"
+    default_language: str = "en"
+    per_page: int = 50
+    home_latest: int = 10
+
+    @classmethod
+    def for_project(cls, root: Path, **overrides: Any) -> "Settings":
+        values: dict[str, Any] = dict(
+            source_dir=root / "source_articles",
+            editorial_dir=root / "hooks" / "editorial",
+            registry_path=root / "hooks" / "registry" / "urls.yml",
+        )
+        values.update(overrides)
+        return cls(**values)
+
+
+@dataclass
+class Corpus:
+    briefings: list[Briefing]  # newest first
+    refusals: list[Refusal]
+    metadata_files: dict[str, str]
+    registry: Registry
+    assignment: Assignment
+    pages: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    files_seen: int = 0
+
+    @property
+    def errors(self) -> list[str]:
+        return self.assignment.errors
+
+    def report(self) -> dict[str, Any]:
+        published = [{"source_file": b.source_file, "id": b.id, "url": b.url} for b in sorted(self.briefings, key=lambda b: b.source_file)]
+        refused = [{"source_file": r.source_file, "reason": r.reason} for r in sorted(self.refusals, key=lambda r: r.source_file)]
+        meta = [{"source_file": k, "metadata_for": v} for k, v in sorted(self.metadata_files.items())]
+        return {
+            "files": self.files_seen,
+            "published_count": len(published),
+            "metadata_count": len(meta),
+            "refused_count": len(refused),
+            "published": published,
+            "metadata": meta,
+            "refused": refused,
+            "removed_lines": {
+                b.source_file: [{"line": r.line, "kind": r.kind, "rule": r.rule, "text": r.text} for r in b.clean.removed]
+                for b in sorted(self.briefings, key=lambda b: b.source_file)
+            },
+            "new_urls": sorted(self.assignment.added),
+            "renamed": [list(r) for r in self.assignment.renamed],
+        }
+
+
+_CACHE: dict[str, Briefing] = {}
+_RULES: dict[str, tuple[float, CleanRules]] = {}
+
+
+def _rules(settings: Settings) -> tuple[CleanRules, str]:
+    path = settings.editorial_dir / "boilerplate.yml"
+    stamp = path.stat().st_mtime
+    cached = _RULES.get(str(path))
+    if cached is None or cached[0] != stamp:
+        _RULES[str(path)] = (stamp, load_rules(path))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _RULES[str(path)][1], digest
+
+
+def _describe_cached(article, rules: CleanRules, rules_digest: str, settings: Settings) -> Briefing:
+    key = hashlib.sha256(
+        "\0".join(
+            [article.content_hash, json.dumps(article.metadata, sort_keys=True), rules_digest,
+             settings.default_language, article.source_file]
+        ).encode()
+    ).hexdigest()
+    hit = _CACHE.get(key)
+    if hit is None:
+        hit = describe(article, clean(article.text, rules), settings.default_language)
+        _CACHE[key] = hit
+    # a fresh copy for this build: later stages set url, labels and related links
+    import copy
+
+    return copy.copy(hit)
+
+
+def build_corpus(settings: Settings) -> Corpus:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    result = discover(settings.source_dir)
+    files_seen = sum(1 for p in settings.source_dir.rglob("*") if p.is_file() or p.is_symlink())
+    timings["read"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    rules, rules_digest = _rules(settings)
+    refusals = list(result.refusals)
+    described: list[Briefing] = []
+    for article in result.articles:
+        try:
+            described.append(_describe_cached(article, rules, rules_digest, settings))
+        except RefusedError as exc:
+            refusals.append(Refusal(article.source_file, exc.reason))
+    timings["clean+describe"] = time.perf_counter() - t0
+
+    registry = Registry.load(settings.registry_path)
+    briefings = _drop_duplicate_ids(described, refusals, registry)
+    metadata_files = dict(result.metadata_files)
+    refused_sources = {r.source_file for r in refusals}
+    for side, art in list(metadata_files.items()):
+        if art in refused_sources:
+            del metadata_files[side]
+            refusals.append(Refusal(side, f"metadata for {art}, which was refused"))
+            refused_sources.add(side)
+
+    t0 = time.perf_counter()
+    assignment = registry.assign(briefings, lambda slug: f"{listing.ALL_URL}{slug}/", refused_sources)
+    briefings = [b for b in briefings if b.url]
+    briefings.sort(key=Briefing.sort_key)
+    timings["registry"] = time.perf_counter() - t0
+
+    corpus = Corpus(
+        briefings=briefings,
+        refusals=sorted(refusals, key=lambda r: r.source_file),
+        metadata_files=metadata_files,
+        registry=registry,
+        assignment=assignment,
+        timings=timings,
+        files_seen=files_seen,
+    )
+    t0 = time.perf_counter()
+    render_all(corpus, settings)
+    timings["render"] = time.perf_counter() - t0
+    return corpus
+
+
+def _drop_duplicate_ids(described: list[Briefing], refusals: list[Refusal], registry: Registry) -> list[Briefing]:
+    """Two files claiming one id: the one the registry knows keeps it; otherwise none does."""
+    by_id: dict[str, list[Briefing]] = {}
+    for b in described:
+        by_id.setdefault(b.id, []).append(b)
+    kept: list[Briefing] = []
+    for bid, group in by_id.items():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        entry = registry.entries.get(bid)
+        owner = next((b for b in group if entry and b.source_file == entry.source_file), None)
+        names = ", ".join(sorted(b.source_file for b in group))
+        for b in group:
+            if b is owner:
+                kept.append(b)
+            else:
+                refusals.append(Refusal(b.source_file, f"id {bid} is claimed by several files ({names}); give each its own 'id'"))
+    return kept
+
+
+def render_all(corpus: Corpus, settings: Settings) -> None:
+    pages: dict[str, str] = {}
+    for b in corpus.briefings:
+        pages[b.page_path] = render.render_page(b)
+    intro = (
+        "Every briefing in the archive. Each is one article from the sources, cleaned and "
+        "described; see [About](../about.md) for how.\n"
+    )
+    pages.update(listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings, settings.per_page))
+    assets: dict[str, str] = {}
+    for old, new in sorted(corpus.assignment.redirects.items()):
+        assets[old + "index.html"] = listing.redirect_html(old, new, settings.site_url)
+    for b in corpus.briefings:
+        short = f"b/{b.id}/"
+        assets[short + "index.html"] = listing.redirect_html(short, b.url, settings.site_url, title=b.title)
+    for url, (bid, reason) in sorted(corpus.assignment.withdrawn.items()):
+        pages[listing.url_to_src(url)] = listing.withdrawn_md(bid, reason)
+    assets["data/briefings.json"] = export.briefings_json(corpus.briefings, settings.site_url)
+    assets["data/briefings.csv"] = export.briefings_csv(corpus.briefings, settings.site_url)
+    assets["data/build-report.json"] = export.report_json(corpus.report())
+    corpus.pages = pages
+    corpus.assets = assets
+
+
+def write_pages(corpus: Corpus, out_dir: Path) -> int:
+    """Write the generated Markdown pages and assets to a folder (for inspection, or
+    for another engine). Returns the number of files written."""
+    n = 0
+    for rel, text in sorted({**corpus.pages, **corpus.assets}.items()):
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        n += 1
+    return n

@@ -1,0 +1,177 @@
+"""The committed registry of published URLs: a URL, once built, works forever.
+
+`hooks/registry/urls.yml` maps each briefing id to its URL (fixed the first time it is
+built), the source file it came from, and every earlier URL it had (each of which the
+build turns into a redirect). An editor may retire a briefing by giving its entry a
+`withdrawn:` reason: its URL then keeps a notice page instead of disappearing.
+
+`assign()` gives every briefing its URL and returns the problems that must stop a build:
+a recorded URL that would vanish, or two briefings claiming one URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Briefing
+
+HEADER = """\
+# Registry of published briefing URLs. Committed; written by the build.
+#
+# Every briefing id maps to the URL it was first published at. A URL recorded here must
+# keep working: the build fails if an article that had one disappears.
+# - To rename a briefing, set `slug:` in its metadata; the build moves the URL and keeps
+#   the old one in `previous_urls`, served as a redirect.
+# - To retire a briefing, keep its entry and add `withdrawn: <reason>`; its URL then shows
+#   a notice with the reason.
+"""
+
+
+@dataclass
+class Entry:
+    url: str
+    source_file: str = ""
+    previous_urls: list[str] = field(default_factory=list)
+    withdrawn: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"url": self.url, "source_file": self.source_file}
+        if self.previous_urls:
+            out["previous_urls"] = list(self.previous_urls)
+        if self.withdrawn:
+            out["withdrawn"] = self.withdrawn
+        return out
+
+
+class RegistryError(ValueError):
+    """The registry file itself is unreadable or inconsistent."""
+
+
+@dataclass
+class Assignment:
+    added: list[str] = field(default_factory=list)  # ids recorded for the first time
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)  # (id, old, new)
+    errors: list[str] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)  # old url -> new url
+    withdrawn: dict[str, tuple[str, str]] = field(default_factory=dict)  # url -> (id, reason)
+
+
+class Registry:
+    def __init__(self, path: Path, entries: dict[str, Entry]):
+        self.path = path
+        self.entries = entries
+
+    @classmethod
+    def load(cls, path: Path) -> "Registry":
+        if not path.exists():
+            return cls(path, {})
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise RegistryError(f"{path.name}: unreadable: {' '.join(str(exc).split())[:200]}") from None
+        raw = data.get("briefings") or {}
+        if not isinstance(raw, dict):
+            raise RegistryError(f"{path.name}: 'briefings' must be a mapping of id to entry")
+        entries = {}
+        for bid, value in raw.items():
+            if not isinstance(value, dict) or not isinstance(value.get("url"), str):
+                raise RegistryError(f"{path.name}: entry {bid!r} needs a 'url'")
+            entries[str(bid)] = Entry(
+                url=value["url"],
+                source_file=str(value.get("source_file", "")),
+                previous_urls=[str(u) for u in value.get("previous_urls") or []],
+                withdrawn=value.get("withdrawn"),
+            )
+        return cls(path, entries)
+
+    def dump(self) -> str:
+        body = {"briefings": {bid: self.entries[bid].as_dict() for bid in sorted(self.entries)}}
+        return HEADER + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=1000)
+
+    def save_if_changed(self) -> bool:
+        text = self.dump()
+        if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
+            return False
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(text, encoding="utf-8")
+        return True
+
+    def owner_of_source(self, source_file: str) -> str | None:
+        for bid, entry in self.entries.items():
+            if entry.source_file == source_file:
+                return bid
+        return None
+
+    def assign(
+        self,
+        briefings: list[Briefing],
+        url_for_slug,
+        refused_sources: set[str],
+    ) -> Assignment:
+        """Give each briefing its URL; record new ones. Mutates the registry entries."""
+        result = Assignment()
+        taken: dict[str, str] = {}  # url -> id, over current and previous URLs
+        for bid, entry in self.entries.items():
+            for url in [entry.url, *entry.previous_urls]:
+                if url in taken and taken[url] != bid:
+                    result.errors.append(f"registry gives URL /{url} to both {taken[url]} and {bid}")
+                taken[url] = bid
+
+        present = {b.id for b in briefings}
+        for b in sorted(briefings, key=lambda b: b.id):
+            entry = self.entries.get(b.id)
+            if entry is None:
+                url = url_for_slug(b.slug)
+                if url in taken:
+                    url = url_for_slug(f"{b.slug}-{b.id[:8]}")
+                if url in taken:
+                    result.errors.append(f"{b.source_file}: URL /{url} is already published for {taken[url]}")
+                    continue
+                entry = Entry(url=url, source_file=b.source_file)
+                self.entries[b.id] = entry
+                taken[url] = b.id
+                result.added.append(b.id)
+            elif "slug" in b.metadata and url_for_slug(b.metadata["slug"]) != entry.url:
+                new_url = url_for_slug(b.metadata["slug"])
+                if new_url in taken and taken[new_url] != b.id:
+                    result.errors.append(
+                        f"{b.source_file}: slug {b.metadata['slug']!r} would take /{new_url}, already published for {taken[new_url]}"
+                    )
+                else:
+                    old = entry.url
+                    if new_url in entry.previous_urls:  # renamed back: the old URL is current again
+                        entry.previous_urls.remove(new_url)
+                    entry.previous_urls.append(old)
+                    entry.url = new_url
+                    taken[new_url] = b.id
+                    result.renamed.append((b.id, old, new_url))
+            if entry.source_file != b.source_file:
+                entry.source_file = b.source_file
+            if entry.withdrawn:
+                result.errors.append(
+                    f"{b.source_file}: id {b.id} is marked withdrawn in the registry; remove 'withdrawn' to publish it again"
+                )
+            b.url = entry.url
+            for old in entry.previous_urls:
+                result.redirects[old] = entry.url
+
+        for bid, entry in sorted(self.entries.items()):
+            if bid in present:
+                continue
+            if entry.withdrawn:
+                for url in [entry.url, *entry.previous_urls]:
+                    result.withdrawn[url] = (bid, str(entry.withdrawn))
+                continue
+            if entry.source_file in refused_sources:
+                # refused this build: the refusal's own warning explains; the URL is
+                # only lost if the editor lets that stand (strict builds fail on it)
+                continue
+            result.errors.append(
+                f"published URL /{entry.url} (id {bid}, from {entry.source_file or 'an unknown file'}) "
+                "has no article any more: restore the article, or mark its registry entry 'withdrawn: <reason>'"
+            )
+        return result

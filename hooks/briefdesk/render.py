@@ -1,0 +1,194 @@
+"""Render stage: a Briefing becomes a Markdown page with YAML front matter.
+
+Article text never becomes markup: body paragraphs and captions are written as HTML
+blocks whose text is HTML-escaped (Python-Markdown passes HTML blocks through without
+parsing their content), and headings and link texts are written with every Markdown
+and HTML special character as a character reference (`text.md_inline`).
+
+The front matter's `title` and `description` are HTML-escaped because MkDocs themes
+print them into HTML without escaping; the unescaped metadata is under `briefing:`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .model import Briefing
+from .text import h, md_inline, rel_url
+
+DATE_UNKNOWN = "Date not stated in the source"
+
+
+def format_date(iso: str | None) -> str:
+    if not iso:
+        return DATE_UNKNOWN
+    import datetime as dt
+
+    parts = iso.split("-")
+    if len(parts) == 3:
+        d = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        return f"{d.day} {d.strftime('%B')} {d.year}"
+    if len(parts) == 2:
+        d = dt.date(int(parts[0]), int(parts[1]), 1)
+        return f"{d.strftime('%B')} {d.year}"
+    return parts[0]
+
+
+def front_matter_record(b: Briefing) -> dict[str, Any]:
+    """Everything known about the briefing, unescaped, for the page's front matter."""
+    return {
+        "id": b.id,
+        "url": b.url,
+        "source_file": b.source_file,
+        "title": b.title,
+        "title_derived": b.title_derived,
+        "summary": b.summary,
+        "summary_derived": b.summary_derived,
+        "date": b.date,
+        "date_source": b.date_source,
+        "authors": b.authors,
+        "translators": b.translators,
+        "editors": b.editors,
+        "credit_sources": b.credit_sources,
+        "outlet": b.outlet,
+        "source_url": b.source_url,
+        "language": b.language,
+        "word_count": b.word_count,
+        "reading_minutes": b.reading_minutes,
+        "topics": b.topics,
+        "regions": b.regions,
+        "actors": b.actors,
+        "content_hash": b.content_hash,
+        "removed_lines": [
+            {"line": r.line, "kind": r.kind, "rule": r.rule, "text": r.text} for r in b.clean.removed
+        ],
+    }
+
+
+def front_matter(b: Briefing) -> str:
+    data = {
+        "title": h(b.title),
+        "description": h(b.summary),
+        "briefing": front_matter_record(b),
+    }
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100) + "---\n"
+
+
+def _people(label: str, names: list[str], source: str | None) -> str:
+    if not names:
+        return ""
+    note = ' <span class="bd-note">(from the article’s credits)</span>' if source == "text" else ""
+    return f'<div class="bd-meta__row"><dt>{h(label)}</dt><dd>{h(", ".join(names))}{note}</dd></div>'
+
+
+def header_html(b: Briefing) -> str:
+    rows = []
+    if b.date:
+        when = f'<time datetime="{h(b.date)}">{h(format_date(b.date))}</time>'
+        if b.date_source == "text":
+            when += ' <span class="bd-note">(stated in the text)</span>'
+    else:
+        when = f'<span class="bd-unknown">{DATE_UNKNOWN}</span>'
+    rows.append(f'<div class="bd-meta__row"><dt>Date</dt><dd>{when}</dd></div>')
+    if b.outlet or b.source_url:
+        outlet = h(b.outlet) if b.outlet else '<span class="bd-unknown">Outlet not stated</span>'
+        if b.source_url:
+            outlet += f' · <a class="bd-source" href="{h(b.source_url)}" rel="nofollow noopener">original report</a>'
+        rows.append(f'<div class="bd-meta__row"><dt>Source</dt><dd>{outlet}</dd></div>')
+    else:
+        rows.append('<div class="bd-meta__row"><dt>Source</dt><dd><span class="bd-unknown">Outlet not stated</span></dd></div>')
+    rows.append(_people("Author" if len(b.authors) == 1 else "Authors", b.authors, b.credit_sources.get("authors")))
+    rows.append(_people("Translated by", b.translators, b.credit_sources.get("translators")))
+    rows.append(_people("Edited by", b.editors, b.credit_sources.get("editors")))
+    rows.append(
+        f'<div class="bd-meta__row"><dt>Length</dt><dd>{b.word_count:,} words · {b.reading_minutes} min read</dd></div>'
+    )
+    meta = "".join(r for r in rows if r)
+    notes = []
+    if b.title_derived:
+        notes.append(
+            '<p class="bd-derived">The source gives no headline: this title is taken from the article’s first sentence.</p>'
+        )
+    summary_label = "Summary (the article’s opening sentences)" if b.summary_derived else "Summary"
+    summary = (
+        f'<div class="bd-summary" role="note"><p class="bd-summary__label">{h(summary_label)}</p>'
+        f"<p>{h(b.summary)}</p></div>"
+    )
+    return f'<dl class="bd-meta">{meta}</dl>\n\n' + "".join(n + "\n\n" for n in notes) + summary + "\n"
+
+
+def chips_html(b: Briefing, from_url: str) -> str:
+    groups = []
+    for label, items in (("Topics", b.topics), ("Places", b.regions), ("Actors", b.actors)):
+        links = [
+            f'<a class="bd-chip" href="{h(rel_url(from_url, it["url"]))}">{h(it["name"])}</a>'
+            if it.get("url")
+            else f'<span class="bd-chip">{h(it["name"])}</span>'
+            for it in items
+        ]
+        if links:
+            groups.append(f'<li><span class="bd-chips__label">{label}:</span> {" ".join(links)}</li>')
+    return f'<ul class="bd-chips">{"".join(groups)}</ul>\n' if groups else ""
+
+
+def body_markdown(b: Briefing) -> str:
+    """The article body: numbered paragraphs, headings, captions."""
+    out: list[str] = []
+    n = 0
+    for block in b.clean.blocks:
+        if block.kind == "heading":
+            out.append(f"## {md_inline(block.text)}")
+        elif block.kind == "figure":
+            credit = f' <span class="bd-caption__credit">Image: {h(block.credit)}</span>' if block.credit else ""
+            out.append(
+                f'<figure class="bd-caption"><figcaption><span class="bd-caption__label">Image caption:</span> '
+                f"{h(block.text)}{credit}</figcaption></figure>"
+            )
+        else:
+            n += 1
+            out.append(
+                f'<p id="p{n}" class="bd-para"><a class="bd-para__num" href="#p{n}" '
+                f'title="Link to paragraph {n}" aria-label="Link to paragraph {n}">¶&nbsp;{n}</a> {h(block.text)}</p>'
+            )
+    return "\n\n".join(out) + "\n"
+
+
+def audit_html(b: Briefing) -> str:
+    if not b.clean.removed:
+        return ""
+    items = "".join(
+        f'<li><span class="bd-audit__rule">{h(r.kind)} · {h(r.rule)} · line {r.line}</span> '
+        f"<q>{h(r.text if len(r.text) <= 300 else r.text[:300] + '…')}</q></li>"
+        for r in b.clean.removed
+    )
+    count = len(b.clean.removed)
+    return (
+        f'<details class="bd-audit"><summary>Editorial record: {count} line{"s" if count != 1 else ""} '
+        f"of the source not shown in the text</summary><ul>{items}</ul></details>\n"
+    )
+
+
+def related_html(b: Briefing, from_url: str) -> str:
+    if not b.related:
+        return ""
+    items = "".join(
+        f'<li><a href="{h(rel_url(from_url, r["url"]))}">{h(r["title"])}</a>'
+        f' <span class="bd-related__reason">{h(r["reason"])}</span></li>'
+        for r in b.related
+    )
+    return f'## Related briefings\n\n<ul class="bd-related">{items}</ul>\n'
+
+
+def render_page(b: Briefing) -> str:
+    parts = [
+        front_matter(b),
+        f"# {md_inline(b.title)}\n",
+        header_html(b),
+        chips_html(b, b.url),
+        body_markdown(b),
+        audit_html(b),
+        related_html(b, b.url),
+    ]
+    return "\n".join(p for p in parts if p)
