@@ -152,9 +152,15 @@ def _split_blocks(text: str) -> list[list[tuple[int, str]]]:
     return blocks
 
 
+def _hard_wrapped(lines: list[tuple[int, str]]) -> bool:
+    """Several lines, none long: one paragraph wrapped by hand (a scraped paragraph is
+    one long line; a heading followed by its paragraph ends in a long line)."""
+    return len(lines) > 1 and all(len(t) <= 100 for _, t in lines)
+
+
 def _joined_paragraphs(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Lines of one block: hard-wrapped text is joined; one-paragraph-per-line kept apart."""
-    if len(lines) > 1 and all(len(t) <= 80 for _, t in lines[:-1]):
+    if _hard_wrapped(lines):
         return [(lines[0][0], " ".join(t for _, t in lines))]
     return lines
 
@@ -177,7 +183,7 @@ def clean(text: str, rules: CleanRules) -> CleanText:
             3 <= len(words) <= 25
             and len(first) <= 200
             and not first.endswith((".", ",", ";", "…"))
-            and not any(_full(r, first) for r in rules.captions + rules.boilerplate)
+            and not any(_full(r, first) for r in rules.captions + rules.boilerplate + rules.credits + rules.dates)
             and not is_keyword_line(first, rules)
         ):
             headline = first
@@ -203,7 +209,7 @@ def clean(text: str, rules: CleanRules) -> CleanText:
                 body = []
                 credit = match.groupdict().get("credit")
                 caption = match.group("caption").strip()
-                out.append(Block("figure", caption, number, credit.strip() if credit else None))
+                out.append(Block("figure", caption, number, credit.strip() if credit else None, raw=line))
                 continue
             if what == "credit":
                 for field_name in ("authors", "translators", "editors"):
@@ -247,7 +253,7 @@ def _flush(body: list[tuple[int, str]], out: list[Block], has_more: bool) -> Non
     """Turn a block's remaining body lines into a heading and/or paragraphs."""
     if not body:
         return
-    if len(body) > 1 and looks_like_heading(body[0][1], True):
+    if len(body) > 1 and not _hard_wrapped(body) and looks_like_heading(body[0][1], True):
         out.append(Block("heading", body[0][1], body[0][0]))
         body = body[1:]
     elif len(body) == 1 and has_more and looks_like_heading(body[0][1], True) and len(body[0][1]) <= 80:

@@ -58,6 +58,7 @@ class Block:
     text: str
     line: int
     credit: str | None = None
+    raw: str | None = None  # a caption's line as it stood in the source
 
 
 @dataclass

@@ -82,11 +82,18 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# Dates stay strings, so that parse_date can say what is wrong with an impossible one.
+_NoAliasLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_yaml_mapping(text: str, what: str) -> dict[str, Any]:
     """Parse editor-written YAML safely; raise RefusedError with a one-line reason."""
     try:
         data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - safe subclass
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         first = " ".join(str(exc).split())
         raise RefusedError(f"unreadable {what}: {first[:200]}") from None
     if data is None:
@@ -117,7 +124,7 @@ def decode(raw: bytes) -> tuple[str, str, list[str]]:
         except UnicodeDecodeError:
             raise RefusedError("not UTF-8 and not Windows-1252 text") from None
     sample = text[:8192]
-    if sample and sum(1 for c in sample if _CONTROL_RE.match(c)) > len(sample) * 0.1:
+    if sample and sum(1 for c in sample if _CONTROL_RE.match(c)) > max(16, len(sample) * 0.1):
         raise RefusedError("binary file (mostly control characters), not text")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -278,7 +285,7 @@ def read_article(path: Path, rel: str, sidecar: Path | None, sidecar_rel: str | 
             raise RefusedError("cannot derive an id from the file name; set 'id' in its metadata")
         meta["id"] = implied
     if not text.strip():
-        raise RefusedError("no text (the file holds only whitespace)" if raw.strip() else "empty file")
+        raise RefusedError("no text (the file holds only whitespace)" if raw else "empty file")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return SourceArticle(
         source_file=rel,

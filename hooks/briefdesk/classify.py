@@ -1,0 +1,886 @@
+"""Assign topics, places and actors to an article from the editors' controlled vocabulary.
+
+Plain Python, no MkDocs.  The vocabulary lives in three YAML files that data editors
+own (``hooks/editorial/topics.yml``, ``places.yml``, ``actors.yml``); their headers say
+how to add entries.  This module reads and validates them (:func:`load_vocabulary`),
+classifies one article (:func:`classify`) and applies editors' per-article metadata
+(:func:`apply_overrides`).
+
+How matching works
+------------------
+Text and vocabulary go through the same folding: Unicode NFKD with combining marks
+removed (``ŏ`` -> ``o``), then split into *tokens*, the maximal runs of letters and
+digits.  Apostrophes (straight or typographic), hyphens, dashes and spaces are all just
+separators, so ``Kim Jong-un`` = ``Kim Jong Un`` and ``Workers’ Party`` = ``Workers'
+Party``.  Because only whole tokens are compared, words inside other words never count
+(``Rason`` is not found in ``reasonable``).  Matching is case-insensitive unless a
+variant is marked ``case: exact``.
+
+Each vocabulary file becomes a token trie.  A scan walks the tokens once; at every
+position where some entry can start it takes the *longest* entry that matches there and
+consumes its tokens, so ``South Pyongan`` never also yields a shorter ``Pyongan`` and
+``Kim Jong Suk`` cannot yield ``Kim Jong Un``.  The three files are scanned
+independently: a phrase can be a place and an actor at once.  ``ignore`` phrases in a
+file are matched (and so consume their tokens) but produce no label.
+
+A term token ending in ``*`` matches any token starting with the rest (``smuggl*``).
+
+Scoring is documented in the headers of the YAML files; in short: body paragraphs and the
+title assign labels, captions only add weight to labels the body or title already has.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import yaml
+
+__all__ = [
+    "VocabularyError",
+    "Topic",
+    "Place",
+    "Actor",
+    "Vocabulary",
+    "Label",
+    "Labels",
+    "load_vocabulary",
+    "classify",
+    "apply_overrides",
+    "tokens",
+]
+
+PLACE_KINDS = ("province", "special-city", "city", "county", "market", "zone")
+ACTOR_KINDS = ("organisation", "person")
+COUNTRIES = ("KP", "CN")
+CATEGORIES = ("topics", "places", "actors")
+
+DEFAULT_TOPIC_SETTINGS = {
+    "threshold": 3.0,
+    "title_weight": 2.0,
+    "caption_weight": 0.5,
+}
+DEFAULT_MENTION_SETTINGS = {
+    "title_weight": 2.0,
+    "caption_weight": 0.5,
+}
+
+
+class VocabularyError(ValueError):
+    """Bad vocabulary data (or an unknown id in editors' metadata); one-line message."""
+
+
+# --------------------------------------------------------------------------- folding
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_TOKEN = re.compile(r"[^\W_]+")
+_SEP = "\x00"
+
+
+def _fold(text: str) -> str:
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return text
+
+
+def tokens(text: str) -> tuple[list[str], list[str]]:
+    """Return (original-case tokens, lower-case tokens) of ``text``."""
+    orig = _TOKEN.findall(_fold(text))
+    if not orig:
+        return [], []
+    low = _SEP.join(orig).lower().split(_SEP)
+    if len(low) != len(orig):  # pragma: no cover - exotic case mappings
+        low = [t.lower() for t in orig]
+    return orig, low
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    description: str
+    terms: tuple[tuple[str, float], ...]
+    related: tuple[str, ...]
+    threshold: float
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    kind: str
+    province: str | None
+    country: str
+    lat: float
+    lon: float
+    variants: tuple[str, ...]
+    city: str | None = None
+    outline: tuple[tuple[float, float], ...] | None = None
+
+    @property
+    def parent(self) -> str | None:
+        """The place this one implies: a market's city, else the province."""
+        return self.city or self.province
+
+    @property
+    def is_province_level(self) -> bool:
+        return self.kind in ("province", "special-city") and self.province is None and self.country == "KP"
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    kind: str
+    variants: tuple[str, ...]
+    note: str | None = None
+
+
+class _Node:
+    __slots__ = ("children", "prefixes", "payload", "exact")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.prefixes: list[tuple[str, _Node]] = []
+        self.payload: Any = None  # case-insensitive terminal (a list of payloads)
+        self.exact: list[tuple[tuple[str, ...], Any]] = []  # case-exact terminals
+
+
+class _Matcher:
+    """A token trie with longest-match, consuming scan."""
+
+    def __init__(self, fname: str):
+        self.fname = fname
+        self.root = _Node()
+        self._owner: dict[tuple, str] = {}
+
+    def add(self, phrase: str, payload: Any, owner: str, exact: bool = False, shared: bool = False) -> None:
+        """Add one term or variant.  ``shared``: the same phrase may serve several owners."""
+        orig = _phrase_tokens(phrase)
+        if not orig:
+            raise VocabularyError(f"{self.fname}: entry '{owner}': empty term or variant {phrase!r}")
+        low = [t.lower() for t in orig]
+        wild = any(t.endswith("*") for t in low)
+        if exact and wild:
+            raise VocabularyError(f"{self.fname}: entry '{owner}': a wildcard term cannot be case: exact")
+        key = (tuple(orig) if exact else tuple(low), exact)
+        prev = self._owner.get(key)
+        if prev is not None:
+            if prev == owner:
+                return  # two spellings of one entry that fold to the same tokens
+            if not shared:
+                raise VocabularyError(f"{self.fname}: entry '{owner}': {phrase!r} is already used by '{prev}'")
+        else:
+            self._owner[key] = owner
+        node = self.root
+        for tok in low:
+            if tok.endswith("*"):
+                pfx = tok[:-1]
+                for p, child in node.prefixes:
+                    if p == pfx:
+                        node = child
+                        break
+                else:
+                    child = _Node()
+                    node.prefixes.append((pfx, child))
+                    node = child
+            else:
+                node = node.children.setdefault(tok, _Node())
+        if exact:
+            node.exact.append((tuple(orig), payload))
+        else:
+            if node.payload is None:
+                node.payload = []
+            node.payload.append(payload)
+
+    def starters(self) -> tuple[set[str], tuple[str, ...]]:
+        return set(self.root.children), tuple(p for p, _ in self.root.prefixes)
+
+    def scan(self, orig: list[str], low: list[str], cands: Iterable[int]) -> list[tuple[int, int, Any]]:
+        """Return (start, end, payloads) for the longest matches, left to right."""
+        out = []
+        nxt = 0
+        n = len(low)
+        root = self.root
+        for i in cands:
+            if i < nxt:
+                continue
+            best_end = -1
+            best_rank = -1
+            best = None
+            # depth-first over (node, position, specificity)
+            stack = [(root, i, 0)]
+            while stack:
+                node, j, spec = stack.pop()
+                if j > i:
+                    if node.exact:
+                        seg = tuple(orig[i:j])
+                        for want, pl in node.exact:
+                            if seg == want:
+                                rank = (j - i) * 1000 + spec * 2 + 1
+                                if j > best_end or (j == best_end and rank > best_rank):
+                                    best_end, best_rank, best = j, rank, pl if pl is None else [pl]
+                                break
+                    if node.payload is not None:
+                        rank = (j - i) * 1000 + spec * 2
+                        if j > best_end or (j == best_end and rank > best_rank):
+                            best_end, best_rank, best = j, rank, node.payload
+                if j >= n:
+                    continue
+                tok = low[j]
+                child = node.children.get(tok)
+                if child is not None:
+                    stack.append((child, j + 1, spec + 1))
+                for pfx, pchild in node.prefixes:
+                    if tok.startswith(pfx):
+                        stack.append((pchild, j + 1, spec))
+            if best_end > i:
+                nxt = best_end
+                if best is not None and best != [None]:
+                    out.append((i, best_end, best))
+        return out
+
+
+@dataclass
+class Vocabulary:
+    topics: dict[str, Topic]
+    places: dict[str, Place]
+    actors: dict[str, Actor]
+    topic_settings: dict[str, float]
+    place_settings: dict[str, float]
+    actor_settings: dict[str, float]
+    _matchers: dict[str, _Matcher] = field(default_factory=dict, repr=False)
+    _starts: set[str] = field(default_factory=set, repr=False)
+    _prefixes: tuple[str, ...] = field(default=(), repr=False)
+
+    def provinces(self) -> list[Place]:
+        """Province-level divisions (provinces and special cities), in file order."""
+        return [p for p in self.places.values() if p.is_province_level]
+
+    def entry(self, category: str, id: str) -> Topic | Place | Actor | None:
+        return getattr(self, category).get(id)
+
+
+def _as_list(value: Any, fname: str, owner: str, what: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise VocabularyError(f"{fname}: entry '{owner}': '{what}' must be a list")
+    return value
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise VocabularyError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise VocabularyError(f"{path.name}: not valid YAML{where}: {problem}") from None
+
+
+def _section(data: Any, fname: str, key: str) -> tuple[list, dict, list]:
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{fname}: expected a mapping with a '{key}' list at the top level")
+    items = data.get(key)
+    if not isinstance(items, list) or not items:
+        raise VocabularyError(f"{fname}: '{key}' must be a non-empty list")
+    settings = data.get("settings") or {}
+    if not isinstance(settings, dict):
+        raise VocabularyError(f"{fname}: 'settings' must be a mapping")
+    ignore = data.get("ignore") or []
+    if not isinstance(ignore, list) or not all(isinstance(s, str) and s.strip() for s in ignore):
+        raise VocabularyError(f"{fname}: 'ignore' must be a list of phrases")
+    return items, settings, ignore
+
+
+def _number(value: Any, fname: str, owner: str, what: str, positive: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise VocabularyError(f"{fname}: entry '{owner}': '{what}' must be a number, got {value!r}")
+    if positive and value <= 0:
+        raise VocabularyError(f"{fname}: entry '{owner}': '{what}' must be greater than 0")
+    return float(value)
+
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _entry_id(item: Any, fname: str, index: int, seen: set[str]) -> str:
+    if not isinstance(item, dict):
+        raise VocabularyError(f"{fname}: entry #{index + 1}: must be a mapping")
+    eid = item.get("id")
+    if not isinstance(eid, str) or not _ID.match(eid):
+        raise VocabularyError(
+            f"{fname}: entry #{index + 1}: 'id' must be a lower-case slug like 'north-hamgyong', got {eid!r}"
+        )
+    if eid in seen:
+        raise VocabularyError(f"{fname}: entry '{eid}': duplicate id")
+    seen.add(eid)
+    return eid
+
+
+def _text(item: dict, key: str, fname: str, eid: str, required: bool = True) -> str | None:
+    value = item.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise VocabularyError(f"{fname}: entry '{eid}': '{key}' must be a non-empty string")
+    return " ".join(value.split())
+
+
+def _variants(item: dict, fname: str, eid: str, name: str) -> list[tuple[str, bool]]:
+    """[(variant, exact_case)], the canonical name first."""
+    out: list[tuple[str, bool]] = [(name, False)]
+    for v in _as_list(item.get("variants"), fname, eid, "variants"):
+        if isinstance(v, str) and v.strip():
+            out.append((v.strip(), False))
+        elif isinstance(v, dict) and isinstance(v.get("variant"), str) and v["variant"].strip():
+            case = v.get("case", "any")
+            if case not in ("any", "exact"):
+                raise VocabularyError(f"{fname}: entry '{eid}': variant {v['variant']!r}: 'case' must be 'any' or 'exact'")
+            out.append((v["variant"].strip(), case == "exact"))
+        else:
+            raise VocabularyError(
+                f"{fname}: entry '{eid}': each variant must be a string or {{variant: ..., case: exact}}, got {v!r}"
+            )
+    return out
+
+
+def _settings(raw: dict, defaults: dict, fname: str) -> dict[str, float]:
+    out = dict(defaults)
+    for key, value in raw.items():
+        if key not in defaults:
+            raise VocabularyError(f"{fname}: settings: unknown setting '{key}' (known: {', '.join(sorted(defaults))})")
+        out[key] = _number(value, fname, "settings", key)
+        if out[key] < 0:
+            raise VocabularyError(f"{fname}: settings: '{key}' must not be negative")
+    return out
+
+
+def _phrase_tokens(phrase: str) -> list[str]:
+    """Tokens of a vocabulary phrase; a '*' stays attached to the word it ends."""
+    if "*" not in phrase:
+        return tokens(phrase)[0]
+    words: list[str] = []
+    for part in phrase.replace("*", "* ").split():
+        toks = tokens(part.rstrip("*"))[0]
+        if part.endswith("*"):
+            if not toks:
+                raise VocabularyError(f"'*' must follow a word in {phrase!r}")
+            toks[-1] += "*"
+        words.extend(toks)
+    return words
+
+
+def _add_phrase(m: _Matcher, phrase: str, payload: Any, owner: str, exact: bool = False, shared: bool = False) -> None:
+    try:
+        m.add(phrase, payload, owner, exact, shared)
+    except VocabularyError as exc:
+        msg = str(exc)
+        if not msg.startswith(m.fname):
+            msg = f"{m.fname}: entry '{owner}': {msg}"
+        raise VocabularyError(msg) from None
+
+
+def load_vocabulary(editorial_dir: Path) -> Vocabulary:
+    """Read and validate topics.yml, places.yml and actors.yml from ``editorial_dir``."""
+    editorial_dir = Path(editorial_dir)
+
+    # ---- places
+    fname = "places.yml"
+    items, raw_settings, place_ignore = _section(_read_yaml(editorial_dir / fname), fname, "places")
+    place_settings = _settings(raw_settings, DEFAULT_MENTION_SETTINGS, fname)
+    places: dict[str, Place] = {}
+    seen: set[str] = set()
+    raw_places: dict[str, dict] = {}
+    for i, item in enumerate(items):
+        eid = _entry_id(item, fname, i, seen)
+        raw_places[eid] = item
+    for eid, item in raw_places.items():
+        name = _text(item, "name", fname, eid)
+        kind = item.get("kind")
+        if kind not in PLACE_KINDS:
+            raise VocabularyError(f"{fname}: entry '{eid}': 'kind' must be one of {', '.join(PLACE_KINDS)}, got {kind!r}")
+        country = item.get("country")
+        if country not in COUNTRIES:
+            raise VocabularyError(f"{fname}: entry '{eid}': 'country' must be one of {', '.join(COUNTRIES)}, got {country!r}")
+        lat = _number(item.get("lat"), fname, eid, "lat")
+        lon = _number(item.get("lon"), fname, eid, "lon")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise VocabularyError(f"{fname}: entry '{eid}': lat/lon out of range")
+        province = item.get("province")
+        if province is not None:
+            target = raw_places.get(province) if isinstance(province, str) else None
+            if target is None:
+                raise VocabularyError(f"{fname}: entry '{eid}': unknown province '{province}'")
+            if not (target.get("kind") in ("province", "special-city") and target.get("province") is None):
+                raise VocabularyError(f"{fname}: entry '{eid}': '{province}' is not a province-level entry")
+        if kind == "province" and province is not None:
+            raise VocabularyError(f"{fname}: entry '{eid}': a province must have 'province: null'")
+        if country == "KP" and kind not in ("province", "special-city") and province is None:
+            raise VocabularyError(f"{fname}: entry '{eid}': a North Korean {kind} needs a 'province'")
+        city = item.get("city")
+        if kind == "market":
+            if not isinstance(city, str) or city not in raw_places:
+                raise VocabularyError(f"{fname}: entry '{eid}': a market needs 'city' naming a place id, got {city!r}")
+            if raw_places[city].get("kind") not in ("city", "special-city", "county"):
+                raise VocabularyError(f"{fname}: entry '{eid}': 'city' '{city}' is not a city")
+            if raw_places[city].get("province") is not None and raw_places[city].get("province") != province:
+                raise VocabularyError(f"{fname}: entry '{eid}': province '{province}' differs from its city's")
+        elif city is not None:
+            raise VocabularyError(f"{fname}: entry '{eid}': only a market has a 'city'")
+        outline = item.get("outline")
+        pts: tuple[tuple[float, float], ...] | None = None
+        if outline is not None:
+            if not isinstance(outline, list) or len(outline) < 3:
+                raise VocabularyError(f"{fname}: entry '{eid}': 'outline' must be a list of at least 3 [lon, lat] points")
+            conv = []
+            for pt in outline:
+                if not (isinstance(pt, list) and len(pt) == 2):
+                    raise VocabularyError(f"{fname}: entry '{eid}': outline point {pt!r} is not [lon, lat]")
+                conv.append((_number(pt[0], fname, eid, "outline lon"), _number(pt[1], fname, eid, "outline lat")))
+            pts = tuple(conv)
+        elif kind == "province":
+            raise VocabularyError(f"{fname}: entry '{eid}': a province needs an 'outline'")
+        variants = _variants(item, fname, eid, name)
+        places[eid] = Place(
+            id=eid, name=name, kind=kind, province=province, country=country, lat=lat, lon=lon,
+            variants=tuple(v for v, _ in variants), city=city, outline=pts,
+        )
+        raw_places[eid] = {**item, "_variants": variants}
+
+    # ---- actors
+    fname = "actors.yml"
+    items, raw_settings, actor_ignore = _section(_read_yaml(editorial_dir / fname), fname, "actors")
+    actor_settings = _settings(raw_settings, DEFAULT_MENTION_SETTINGS, fname)
+    actors: dict[str, Actor] = {}
+    actor_variants: dict[str, list[tuple[str, bool]]] = {}
+    seen = set()
+    for i, item in enumerate(items):
+        eid = _entry_id(item, fname, i, seen)
+        name = _text(item, "name", fname, eid)
+        kind = item.get("kind")
+        if kind not in ACTOR_KINDS:
+            raise VocabularyError(f"{fname}: entry '{eid}': 'kind' must be one of {', '.join(ACTOR_KINDS)}, got {kind!r}")
+        variants = _variants(item, fname, eid, name)
+        actor_variants[eid] = variants
+        actors[eid] = Actor(id=eid, name=name, kind=kind, variants=tuple(v for v, _ in variants),
+                            note=_text(item, "note", fname, eid, required=False))
+
+    # ---- topics
+    fname = "topics.yml"
+    items, raw_settings, topic_ignore = _section(_read_yaml(editorial_dir / fname), fname, "topics")
+    topic_settings = _settings(raw_settings, DEFAULT_TOPIC_SETTINGS, fname)
+    topics: dict[str, Topic] = {}
+    seen = set()
+    raw_topics = []
+    for i, item in enumerate(items):
+        eid = _entry_id(item, fname, i, seen)
+        raw_topics.append((eid, item))
+    for eid, item in raw_topics:
+        label = _text(item, "label", fname, eid)
+        description = _text(item, "description", fname, eid)
+        terms = []
+        for t in _as_list(item.get("terms"), fname, eid, "terms"):
+            if not (isinstance(t, dict) and isinstance(t.get("term"), str) and t["term"].strip()):
+                raise VocabularyError(f"{fname}: entry '{eid}': each term must be {{term: ..., weight: ...}}, got {t!r}")
+            terms.append((t["term"].strip(), _number(t.get("weight", 1.0), fname, eid, f"weight of {t['term']!r}", positive=True)))
+        if not terms:
+            raise VocabularyError(f"{fname}: entry '{eid}': 'terms' must not be empty")
+        related = []
+        for r in _as_list(item.get("related"), fname, eid, "related"):
+            if r not in seen:
+                raise VocabularyError(f"{fname}: entry '{eid}': related topic '{r}' does not exist")
+            if r == eid:
+                raise VocabularyError(f"{fname}: entry '{eid}': a topic cannot be related to itself")
+            related.append(r)
+        threshold = item.get("threshold", topic_settings["threshold"])
+        threshold = _number(threshold, fname, eid, "threshold", positive=True)
+        topics[eid] = Topic(id=eid, label=label, description=description, terms=tuple(terms),
+                            related=tuple(related), threshold=threshold)
+
+    vocab = Vocabulary(topics=topics, places=places, actors=actors, topic_settings=topic_settings,
+                       place_settings=place_settings, actor_settings=actor_settings)
+
+    # ---- matchers
+    pm = _Matcher("places.yml")
+    for eid, item in raw_places.items():
+        for v, exact in item["_variants"]:
+            _add_phrase(pm, v, (eid, v), eid, exact)
+    for phrase in place_ignore:
+        _add_phrase(pm, phrase, None, "ignore")
+    am = _Matcher("actors.yml")
+    for eid, variants in actor_variants.items():
+        for v, exact in variants:
+            _add_phrase(am, v, (eid, v), eid, exact)
+    for phrase in actor_ignore:
+        _add_phrase(am, phrase, None, "ignore")
+    tm = _Matcher("topics.yml")
+    for topic in topics.values():
+        for term, weight in topic.terms:
+            _add_phrase(tm, term, (topic.id, term, weight), topic.id, shared=True)
+    for phrase in topic_ignore:
+        _add_phrase(tm, phrase, None, "ignore")
+    vocab._matchers = {"topics": tm, "places": pm, "actors": am}
+    starts: set[str] = set()
+    prefixes: list[str] = []
+    for m in vocab._matchers.values():
+        s, p = m.starters()
+        starts |= s
+        prefixes.extend(p)
+    vocab._starts = starts
+    vocab._prefixes = tuple(sorted(set(prefixes)))
+    return vocab
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    name: str
+    kind: str
+    score: float
+    evidence: dict[str, int]
+    first_paragraph: int
+    province: str | None = None
+    implied_by: str | None = None
+    category: str = field(default="", compare=False)
+    country: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "score": self.score,
+            "evidence": {k: self.evidence[k] for k in sorted(self.evidence)},
+            "first_paragraph": self.first_paragraph,
+        }
+        if self.category == "places":
+            d["province"] = self.province
+            d["implied_by"] = self.implied_by
+            d["country"] = self.country
+        return d
+
+
+def _order(labels: Iterable[Label]) -> list[Label]:
+    return sorted(labels, key=lambda lb: (-lb.score, lb.id))
+
+
+@dataclass
+class Labels:
+    topics: list[Label] = field(default_factory=list)
+    places: list[Label] = field(default_factory=list)
+    actors: list[Label] = field(default_factory=list)
+
+    def ids(self, category: str) -> list[str]:
+        return [lb.id for lb in getattr(self, category)]
+
+    def get(self, category: str, id: str) -> Label | None:
+        for lb in getattr(self, category):
+            if lb.id == id:
+                return lb
+        return None
+
+    def as_dict(self) -> dict[str, list[dict[str, Any]]]:
+        return {cat: [lb.as_dict() for lb in _order(getattr(self, cat))] for cat in CATEGORIES}
+
+
+# --------------------------------------------------------------------------- classify
+
+
+class _Tally:
+    """Per-label counts by source: body, title, captions."""
+
+    __slots__ = ("body", "title", "caption", "first", "evidence_body", "evidence_title", "evidence_caption")
+
+    def __init__(self) -> None:
+        self.body = 0
+        self.title = 0
+        self.caption = 0
+        self.first = -1
+        self.evidence_body: dict[str, int] = {}
+        self.evidence_title: dict[str, int] = {}
+        self.evidence_caption: dict[str, int] = {}
+
+
+def _scan_all(vocab: Vocabulary, texts: Sequence[str]) -> list[dict[str, list]]:
+    """For each text, the matches per category: {category: [payloads...]}."""
+    out = []
+    starts = vocab._starts
+    pfx = vocab._prefixes
+    matchers = vocab._matchers
+    for text in texts:
+        orig, low = tokens(text)
+        if pfx:
+            cands = [i for i, t in enumerate(low) if t in starts or t.startswith(pfx)]
+        else:
+            cands = [i for i, t in enumerate(low) if t in starts]
+        res: dict[str, list] = {}
+        if cands:
+            for cat, m in matchers.items():
+                hits = m.scan(orig, low, cands)
+                if hits:
+                    res[cat] = [pl for _, _, pls in hits for pl in pls]
+        out.append(res)
+    return out
+
+
+def _tally(found: list[dict[str, list]], cat: str, source: str, tallies: dict, para_base: int | None) -> None:
+    for idx, res in enumerate(found):
+        for payload in res.get(cat, ()):
+            if payload is None:
+                continue
+            key, written = payload[0], payload[1]
+            # topics: key = (topic_id, term); places/actors: key = id
+            if cat == "topics":
+                t = tallies.setdefault(payload[0], {})
+                entry = t.setdefault(written, _Tally())
+            else:
+                entry = tallies.setdefault(key, _Tally())
+            if source == "body":
+                entry.body += 1
+                entry.evidence_body[written] = entry.evidence_body.get(written, 0) + 1
+                if entry.first < 0 or idx < entry.first:
+                    entry.first = idx
+            elif source == "title":
+                entry.title += 1
+                entry.evidence_title[written] = entry.evidence_title.get(written, 0) + 1
+            else:
+                entry.caption += 1
+                entry.evidence_caption[written] = entry.evidence_caption.get(written, 0) + 1
+
+
+def _merge_evidence(*dicts: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for d in dicts:
+        for k, v in d.items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+def _damp(n: float) -> float:
+    return n if n <= 1 else 1.0 + math.log(n)
+
+
+def classify(vocab: Vocabulary, paragraphs: Sequence[str], captions: Sequence[str] = (),
+             title: str | None = None) -> Labels:
+    """Label one article.  ``paragraphs`` are the cleaned body paragraphs (no captions)."""
+    paragraphs = list(paragraphs)
+    captions = list(captions or ())
+    body_found = _scan_all(vocab, paragraphs)
+    title_found = _scan_all(vocab, [title]) if title else []
+    cap_found = _scan_all(vocab, captions) if captions else []
+
+    result = Labels()
+
+    # ---- topics
+    ts = vocab.topic_settings
+    ttal: dict[str, dict[str, _Tally]] = {}
+    _tally(body_found, "topics", "body", ttal, 0)
+    _tally(title_found, "topics", "title", ttal, None)
+    _tally(cap_found, "topics", "caption", ttal, None)
+    weights = {(tid, term): w for tid, t in vocab.topics.items() for term, w in t.terms}
+    for tid, terms in ttal.items():
+        topic = vocab.topics[tid]
+        has_text = any(e.body or e.title for e in terms.values())
+        if not has_text:
+            continue
+        score = 0.0
+        evidence: dict[str, int] = {}
+        first = -1
+        for term, e in terms.items():
+            n = e.body + ts["title_weight"] * e.title + ts["caption_weight"] * e.caption
+            if n <= 0:
+                continue
+            score += weights[(tid, term)] * _damp(n)
+            evidence[term] = e.body + e.title + e.caption
+            if e.first >= 0 and (first < 0 or e.first < first):
+                first = e.first
+        score = round(score, 3)
+        if score >= topic.threshold:
+            result.topics.append(Label(id=tid, name=topic.label, kind="topic", score=score, evidence=evidence,
+                                       first_paragraph=first, category="topics"))
+
+    # ---- actors
+    s = vocab.actor_settings
+    atal: dict[str, _Tally] = {}
+    _tally(body_found, "actors", "body", atal, 0)
+    _tally(title_found, "actors", "title", atal, None)
+    _tally(cap_found, "actors", "caption", atal, None)
+    for aid, e in atal.items():
+        if not (e.body or e.title):
+            continue
+        actor = vocab.actors[aid]
+        score = round(e.body + s["title_weight"] * e.title + s["caption_weight"] * e.caption, 3)
+        result.actors.append(Label(id=aid, name=actor.name, kind=actor.kind, score=score,
+                                   evidence=_merge_evidence(e.evidence_body, e.evidence_title, e.evidence_caption),
+                                   first_paragraph=e.first, category="actors"))
+
+    # ---- places
+    s = vocab.place_settings
+    ptal: dict[str, _Tally] = {}
+    _tally(body_found, "places", "body", ptal, 0)
+    _tally(title_found, "places", "title", ptal, None)
+    _tally(cap_found, "places", "caption", ptal, None)
+    direct: dict[str, dict[str, Any]] = {}
+    for pid, e in ptal.items():
+        if not (e.body or e.title):
+            continue
+        direct[pid] = {
+            "score": e.body + s["title_weight"] * e.title + s["caption_weight"] * e.caption,
+            "evidence": _merge_evidence(e.evidence_body, e.evidence_title, e.evidence_caption),
+            "first": e.first,
+            "mentions": e.body + e.title + e.caption,
+        }
+    # propagate up: market -> city -> province, deepest first
+    places = vocab.places
+
+    def depth(pid: str) -> int:
+        d, p = 0, places[pid].parent
+        while p is not None:
+            d, p = d + 1, places[p].parent
+        return d
+
+    acc: dict[str, dict[str, Any]] = {
+        pid: {"score": v["score"], "evidence": dict(v["evidence"]), "first": v["first"],
+              "mentions": v["mentions"], "direct": True, "children": []}
+        for pid, v in direct.items()
+    }
+    pending = sorted(acc, key=lambda p: (-depth(p), p))
+    done: set[str] = set()
+    while pending:
+        pid = pending.pop(0)
+        if pid in done:
+            continue
+        done.add(pid)
+        parent = places[pid].parent
+        if parent is None:
+            continue
+        me = acc[pid]
+        pa = acc.get(parent)
+        if pa is None:
+            pa = acc[parent] = {"score": 0.0, "evidence": {}, "first": -1, "mentions": 0,
+                                "direct": False, "children": []}
+            pending.append(parent)
+            pending.sort(key=lambda p: (-depth(p), p))
+        pa["score"] += me["score"]
+        pa["evidence"][f"implied_by:{pid}"] = pa["evidence"].get(f"implied_by:{pid}", 0) + me["mentions"]
+        pa["children"].append(pid)
+        if me["first"] >= 0 and (pa["first"] < 0 or me["first"] < pa["first"]):
+            pa["first"] = me["first"]
+        if not pa["direct"]:
+            pa["mentions"] += me["mentions"]
+    for pid, a in acc.items():
+        place = places[pid]
+        implied_by = None
+        if not a["direct"] and a["children"]:
+            implied_by = min(a["children"], key=lambda c: (-acc[c]["score"],
+                                                           acc[c]["first"] if acc[c]["first"] >= 0 else 1 << 30, c))
+        result.places.append(Label(id=pid, name=place.name, kind=place.kind, score=round(a["score"], 3),
+                                   evidence=a["evidence"], first_paragraph=a["first"], province=place.province,
+                                   implied_by=implied_by, category="places", country=place.country))
+
+    result.topics = _order(result.topics)
+    result.actors = _order(result.actors)
+    result.places = _order(result.places)
+    return result
+
+
+# --------------------------------------------------------------------------- overrides
+
+
+def apply_overrides(labels: Labels, add: Mapping[str, Sequence[str]] | None,
+                    remove: Mapping[str, Sequence[str]] | None, vocab: Vocabulary) -> Labels:
+    """Apply editors' metadata: ``add``/``remove`` map a category (topics, places, actors)
+    to ids.  Added labels carry evidence ``{"metadata": 1}``; removal is applied last, so
+    an id both added and removed ends up removed.  Unknown ids in ``add`` raise
+    :class:`VocabularyError`; unknown ids in ``remove`` are ignored (nothing to remove).
+    An added place also brings in its city/province (``implied_by`` set), like a mention.
+    """
+    add = add or {}
+    remove = remove or {}
+    for which, mapping in (("add", add), ("remove", remove)):
+        for cat, ids in mapping.items():
+            if cat not in CATEGORIES:
+                raise VocabularyError(f"metadata {which}: unknown category '{cat}' (use {', '.join(CATEGORIES)})")
+            if isinstance(ids, str) or not isinstance(ids, (list, tuple)):
+                raise VocabularyError(f"metadata {which}: '{cat}' must be a list of ids")
+    out = {cat: {lb.id: lb for lb in getattr(labels, cat)} for cat in CATEGORIES}
+    for cat in CATEGORIES:
+        for eid in add.get(cat, ()):
+            entry = vocab.entry(cat, eid)
+            if entry is None:
+                raise VocabularyError(f"metadata add: unknown {cat[:-1]} id '{eid}'")
+            current = out[cat]
+            chain: list[tuple[str, str | None]] = [(eid, None)]
+            if cat == "places":
+                child = eid
+                parent = vocab.places[eid].parent
+                while parent is not None:
+                    chain.append((parent, child))
+                    child, parent = parent, vocab.places[parent].parent
+            for pid, implied in chain:
+                lb = current.get(pid)
+                if lb is not None:
+                    if implied is None:
+                        ev = dict(lb.evidence)
+                        ev["metadata"] = ev.get("metadata", 0) + 1
+                        current[pid] = replace(lb, evidence=ev)
+                    continue
+                if cat == "topics":
+                    t = vocab.topics[pid]
+                    current[pid] = Label(id=pid, name=t.label, kind="topic", score=round(t.threshold, 3),
+                                         evidence={"metadata": 1}, first_paragraph=-1, category=cat)
+                elif cat == "actors":
+                    a = vocab.actors[pid]
+                    current[pid] = Label(id=pid, name=a.name, kind=a.kind, score=1.0,
+                                         evidence={"metadata": 1}, first_paragraph=-1, category=cat)
+                else:
+                    p = vocab.places[pid]
+                    ev = {"metadata": 1} if implied is None else {f"implied_by:{implied}": 1}
+                    current[pid] = Label(id=pid, name=p.name, kind=p.kind, score=1.0, evidence=ev,
+                                         first_paragraph=-1, province=p.province, implied_by=implied,
+                                         category=cat, country=p.country)
+    for cat in CATEGORIES:
+        for eid in remove.get(cat, ()):
+            out[cat].pop(eid, None)
+    return Labels(topics=_order(out["topics"].values()), places=_order(out["places"].values()),
+                  actors=_order(out["actors"].values()))
+
+
+# --------------------------------------------------------------------------- timing check
+
+
+def _bench(editorial_dir: Path | None = None, rounds: int = 200) -> float:  # pragma: no cover
+    """Milliseconds per ~1,000-word article (seed articles repeated to length)."""
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    vocab = load_vocabulary(editorial_dir or root / "hooks" / "editorial")
+    paras: list[str] = []
+    for f in sorted((root / "source_articles").glob("*.txt")):
+        paras.extend(p for p in f.read_text(encoding="utf-8").split("\n\n") if p.strip())
+    words = sum(len(p.split()) for p in paras)
+    start = time.perf_counter()
+    for _ in range(rounds):
+        classify(vocab, paras)
+    per_call = (time.perf_counter() - start) / rounds
+    return per_call * 1000 * 1000 / words
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(f"classify: {_bench():.3f} ms per 1,000 words")
