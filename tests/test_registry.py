@@ -1,0 +1,107 @@
+"""The registry of published URLs: recorded once, never lost, renames redirect."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from briefdesk.pipeline import Settings, build_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = (
+    "North Korean authorities have tightened control over the Sunam Market in Chongjin, sources said.\n\n"
+    "Traders said that prices of rice and corn rose sharply after the inspections began last month.\n"
+)
+
+
+def project(tmp_path: Path, files: dict[str, str]) -> Settings:
+    src = tmp_path / "source_articles"
+    src.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (src / name).write_text(text, encoding="utf-8")
+    return Settings(
+        source_dir=src,
+        editorial_dir=ROOT / "hooks" / "editorial",
+        registry_path=tmp_path / "urls.yml",
+        site_url="https://example.org/",
+    )
+
+
+def test_committed_registry_covers_the_shipped_corpus():
+    corpus = build_corpus(Settings.for_project(ROOT))
+    assert corpus.errors == [] and corpus.refusals == []
+    assert corpus.assignment.added == []  # every seed URL is already recorded
+    recorded = yaml.safe_load((ROOT / "hooks/registry/urls.yml").read_text())["briefings"]
+    assert {b.id: b.url for b in corpus.briefings} == {k: v["url"] for k, v in recorded.items()}
+
+
+def test_new_article_is_recorded_then_fixed(tmp_path):
+    settings = project(tmp_path, {"a.txt": ARTICLE})
+    corpus = build_corpus(settings)
+    assert corpus.assignment.added == ["a"]
+    corpus.registry.save_if_changed()
+    url = corpus.briefings[0].url
+    assert url == "briefings/north-korean-authorities-tightened-control-over-sunam-market/"
+    # the title changes: the URL does not
+    (settings.source_dir / "a.yml").write_text("title: A completely different title\n")
+    again = build_corpus(settings)
+    assert again.briefings[0].url == url and again.errors == [] and again.assignment.added == []
+
+
+def test_dropping_a_published_article_fails_and_says_which(tmp_path):
+    settings = project(tmp_path, {"a.txt": ARTICLE})
+    build_corpus(settings).registry.save_if_changed()
+    (settings.source_dir / "a.txt").unlink()
+    corpus = build_corpus(settings)
+    assert len(corpus.errors) == 1
+    assert "/briefings/north-korean-authorities-tightened-control-over-sunam-market/" in corpus.errors[0]
+    assert "id a" in corpus.errors[0] and "a.txt" in corpus.errors[0]
+
+
+def test_withdrawn_entry_keeps_the_url_with_a_notice(tmp_path):
+    settings = project(tmp_path, {"a.txt": ARTICLE})
+    corpus = build_corpus(settings)
+    corpus.registry.entries["a"].withdrawn = "Duplicate of another report"
+    corpus.registry.save_if_changed()
+    (settings.source_dir / "a.txt").unlink()
+    corpus = build_corpus(settings)
+    assert corpus.errors == []
+    page = corpus.pages["briefings/north-korean-authorities-tightened-control-over-sunam-market/index.md"]
+    assert "Duplicate of another report" in page
+
+
+def test_rename_by_slug_leaves_a_redirect(tmp_path):
+    settings = project(tmp_path, {"a.txt": ARTICLE})
+    build_corpus(settings).registry.save_if_changed()
+    (settings.source_dir / "a.yml").write_text("slug: sunam-market-control\n")
+    corpus = build_corpus(settings)
+    assert corpus.errors == []
+    assert corpus.briefings[0].url == "briefings/sunam-market-control/"
+    old = "briefings/north-korean-authorities-tightened-control-over-sunam-market/index.html"
+    redirect = corpus.assets[old]
+    assert 'href="https://example.org/briefings/sunam-market-control/"' in redirect  # canonical
+    assert "location.hash" in redirect
+    corpus.registry.save_if_changed()
+    entry = yaml.safe_load(settings.registry_path.read_text())["briefings"]["a"]
+    assert entry["previous_urls"] == ["briefings/north-korean-authorities-tightened-control-over-sunam-market/"]
+
+
+def test_two_files_claiming_one_id_are_refused(tmp_path):
+    settings = project(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE.replace("rice", "maize"),
+                                  "b.yml": "id: a\n"})
+    corpus = build_corpus(settings)
+    assert corpus.briefings == []
+    reasons = {r.source_file: r.reason for r in corpus.refusals}
+    assert "id a is claimed by several files (a.txt, b.txt)" in reasons["a.txt"]
+    assert set(reasons) == {"a.txt", "b.txt", "b.yml"}
+
+
+def test_slug_collision_gets_the_id_appended(tmp_path):
+    settings = project(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE})
+    corpus = build_corpus(settings)
+    assert sorted(b.url for b in corpus.briefings) == [
+        "briefings/north-korean-authorities-tightened-control-over-sunam-market-b/",
+        "briefings/north-korean-authorities-tightened-control-over-sunam-market/",
+    ]
