@@ -148,7 +148,10 @@ def _name_info(name: str) -> tuple[dict, bool]:
         return {"literal": ""}, False
     if is_organisation(n):
         return {"literal": n}, False
-    if "," in n:  # already "Family, Given[, Suffix]"
+    if "," in n and not re.match(r"[^,]*\w", n):
+        # stray leading comma(s): not "Family, Given"; read it without them
+        n = _clean(n.replace(",", " ")) or n
+    if "," in n and re.match(r"[^,]*\w", n):  # "Family, Given[, Suffix]"
         parts = [p.strip() for p in n.split(",")]
         out = {"family": parts[0]}
         if len(parts) > 1 and parts[1]:
@@ -863,7 +866,7 @@ def ris(records: Any, site: Mapping, accessed: _dt.date | None = None,
         for p in _people(rec.get("authors")):
             add("AU", p.inverted())
         for p in _people(rec.get("editors")):
-            add("ED", p.inverted())
+            add("A2", p.inverted())
         for p in _people(rec.get("translators")):
             add("A4", p.inverted())
         date = parse_date(rec.get("date"))
