@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import export, listing, render
+from . import export, listing, render, taxonomy
 from .clean import CleanRules, clean, load_rules
 from .describe import describe
 from .model import Briefing, Refusal, RefusedError
@@ -135,6 +135,9 @@ def build_corpus(settings: Settings) -> Corpus:
 
     registry = Registry.load(settings.registry_path)
     briefings = _drop_duplicate_ids(described, refusals, registry)
+    t0 = time.perf_counter()
+    briefings = taxonomy.classify_all(briefings, settings.editorial_dir, refusals)
+    timings["classify"] = time.perf_counter() - t0
     metadata_files = dict(result.metadata_files)
     refused_sources = {r.source_file for r in refusals}
     for side, art in list(metadata_files.items()):
@@ -148,6 +151,9 @@ def build_corpus(settings: Settings) -> Corpus:
     briefings = [b for b in briefings if b.url]
     briefings.sort(key=Briefing.sort_key)
     timings["registry"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    taxonomy.link_related(briefings, settings.editorial_dir)
+    timings["related"] = time.perf_counter() - t0
 
     corpus = Corpus(
         briefings=briefings,
@@ -194,6 +200,7 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
         "described; see [About](../about.md) for how.\n"
     )
     pages.update(listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings, settings.per_page))
+    pages.update(taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page))
     assets: dict[str, str] = {}
     for old, new in sorted(corpus.assignment.redirects.items()):
         assets[old + "index.html"] = listing.redirect_html(old, new, settings.site_url)

@@ -11,6 +11,7 @@ print them into HTML without escaping; the unescaped metadata is under `briefing
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -133,10 +134,47 @@ def chips_html(b: Briefing, from_url: str) -> str:
     return f'<ul class="bd-chips">{"".join(groups)}</ul>\n' if groups else ""
 
 
+def _first_mentions(b: Briefing) -> dict[int, list[tuple[re.Pattern, str, str]]]:
+    """Per paragraph index: the places and actors first mentioned there, with a pattern
+    for the words that mentioned them and the page to link to."""
+    out: dict[int, list[tuple[re.Pattern, str, str]]] = {}
+    for label in [*b.regions, *b.actors]:
+        para = label.get("first_paragraph", -1)
+        terms = sorted((t for t in label.get("evidence", {}) if t != "metadata"), key=len, reverse=True)
+        if para < 0 or not terms or label.get("implied_by"):
+            continue
+        alternatives = "|".join(
+            r"[\s\-‐‑’'`]*".join(re.escape(w) for w in re.split(r"[\s\-‐‑’'`]+", t.rstrip("*")) if w)
+            for t in terms
+        )
+        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        out.setdefault(para, []).append((pattern, label["url"], label["name"]))
+    return out
+
+
+def _linked(text: str, mentions: list[tuple[re.Pattern, str, str]], from_url: str) -> str:
+    """Escape a paragraph, linking the first match of each mention (non-overlapping)."""
+    spans: list[tuple[int, int, str, str]] = []
+    for pattern, url, name in mentions:
+        for m in pattern.finditer(text):
+            if not any(m.start() < e and s < m.end() for s, e, _, _ in spans):
+                spans.append((m.start(), m.end(), url, name))
+                break
+    out, pos = [], 0
+    for start, end, url, name in sorted(spans):
+        out.append(h(text[pos:start]))
+        out.append(f'<a class="bd-mention-link" href="{h(rel_url(from_url, url))}" title="{h(name)}">{h(text[start:end])}</a>')
+        pos = end
+    out.append(h(text[pos:]))
+    return "".join(out)
+
+
 def body_markdown(b: Briefing) -> str:
-    """The article body: numbered paragraphs, headings, captions."""
+    """The article body: numbered paragraphs, headings, captions; the first mention of a
+    known place or actor links to its page."""
     out: list[str] = []
     n = 0
+    mentions = _first_mentions(b)
     for block in b.clean.blocks:
         if block.kind == "heading":
             out.append(f"## {md_inline(block.text)}")
@@ -150,7 +188,8 @@ def body_markdown(b: Briefing) -> str:
             n += 1
             out.append(
                 f'<p id="p{n}" class="bd-para"><a class="bd-para__num" href="#p{n}" '
-                f'title="Link to paragraph {n}" aria-label="Link to paragraph {n}">¶&nbsp;{n}</a> {h(block.text)}</p>'
+                f'title="Link to paragraph {n}" aria-label="Link to paragraph {n}">¶&nbsp;{n}</a> '
+                f"{_linked(block.text, mentions.get(n - 1, []), b.url)}</p>"
             )
     return "\n\n".join(out) + "\n"
 

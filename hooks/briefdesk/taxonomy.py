@@ -1,0 +1,288 @@
+"""Classify and link stages, and the pages that tie briefings together.
+
+classify  each briefing's topics, places and actors from its cleaned text (with the
+          evidence), editors' metadata adding or removing labels (`classify.py`)
+link      related briefings with their reasons (`related.py`)
+pages     an overview and a paginated page for every topic, place and actor; the
+          province map; the archive by year and month
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from . import classify as cls
+from . import related as rel
+from .listing import list_html, pager_html, page_url, url_to_src, _yaml_str
+from .model import Briefing, Refusal
+from .render import format_date
+from .text import h, md_inline, rel_url
+
+KIND_DIRS = {"topics": "topics/", "places": "places/", "actors": "actors/"}
+MENTION_SNIPPET = 240
+
+_VOCAB: dict[str, tuple[str, cls.Vocabulary]] = {}
+_LABEL_CACHE: dict[str, cls.Labels] = {}
+
+
+def editorial_digest(editorial_dir: Path, names: tuple[str, ...]) -> str:
+    h_ = hashlib.sha256()
+    for name in names:
+        p = editorial_dir / name
+        h_.update(p.read_bytes() if p.exists() else b"")
+    return h_.hexdigest()
+
+
+def load_vocabulary(editorial_dir: Path) -> tuple[cls.Vocabulary, str]:
+    digest = editorial_digest(editorial_dir, ("topics.yml", "places.yml", "actors.yml"))
+    cached = _VOCAB.get(str(editorial_dir))
+    if cached is None or cached[0] != digest:
+        _VOCAB[str(editorial_dir)] = (digest, cls.load_vocabulary(editorial_dir))
+    return _VOCAB[str(editorial_dir)][1], digest
+
+
+def _label_dict(label: cls.Label, category: str) -> dict[str, Any]:
+    d = label.as_dict()
+    d["url"] = f"{KIND_DIRS[category]}{label.id}/"
+    return d
+
+
+def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[Refusal]) -> list[Briefing]:
+    """Label every briefing; an editor's label that the vocabulary lacks refuses the article."""
+    vocab, digest = load_vocabulary(editorial_dir)
+    kept = []
+    for b in briefings:
+        add = {c: b.metadata.get(k, []) for c, k in (("topics", "topics"), ("places", "regions"), ("actors", "actors"))}
+        remove = {c: b.metadata.get(k, []) for c, k in
+                  (("topics", "exclude_topics"), ("places", "exclude_regions"), ("actors", "exclude_actors"))}
+        key = hashlib.sha256("\0".join([b.content_hash, digest, json.dumps([add, remove], sort_keys=True),
+                                        b.title]).encode()).hexdigest()
+        labels = _LABEL_CACHE.get(key)
+        if labels is None:
+            labels = cls.classify(vocab, b.clean.paragraphs, b.clean.captions, title=b.title)
+            try:
+                labels = cls.apply_overrides(labels, {k: v for k, v in add.items() if v},
+                                             {k: v for k, v in remove.items() if v}, vocab)
+            except cls.VocabularyError as exc:
+                refusals.append(Refusal(b.source_file, f"{exc} (add it to hooks/editorial or fix the id)"))
+                continue
+            _LABEL_CACHE[key] = labels
+        b.topics = [_label_dict(lb, "topics") for lb in labels.topics]
+        b.regions = [_label_dict(lb, "places") for lb in labels.places]
+        b.actors = [_label_dict(lb, "actors") for lb in labels.actors]
+        kept.append(b)
+    return kept
+
+
+def link_related(briefings: list[Briefing], editorial_dir: Path) -> None:
+    settings = rel.load_settings(editorial_dir / "related.yml")
+    docs = [
+        rel.RelatedDoc(
+            id=b.id,
+            text=" ".join(b.clean.paragraphs),
+            topics=tuple(t["id"] for t in b.topics),
+            places=tuple(p["id"] for p in b.regions),
+            date=b.date,
+        )
+        for b in briefings
+    ]
+    result = rel.compute_related(docs, settings, k=settings.k)
+    by_id = {b.id: b for b in briefings}
+    topic_names = {t["id"]: t["name"] for b in briefings for t in b.topics}
+    place_names = {p["id"]: p["name"] for b in briefings for p in b.regions}
+    for b in briefings:
+        b.related = [
+            {
+                "id": r.id,
+                "url": by_id[r.id].url,
+                "title": by_id[r.id].title,
+                "score": r.score,
+                "reason": rel.reason(r, topic_names, place_names),
+            }
+            for r in result.get(b.id, [])
+            if r.id in by_id
+        ]
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _front(title: str) -> str:
+    return f"---\ntitle: {_yaml_str(h(title))}\n---\n"
+
+
+def _paginated(base: str, heading: str, intro_html: str, items: list[Briefing], per_page: int,
+               item_fn=None) -> dict[str, str]:
+    pages = max(1, -(-len(items) // per_page))
+    out = {}
+    for n in range(1, pages + 1):
+        url = page_url(base, n)
+        chunk = items[(n - 1) * per_page : n * per_page]
+        title = heading if n == 1 else f"{heading} (page {n} of {pages})"
+        body = item_fn(chunk, url) if item_fn else list_html(chunk, url)
+        out[url_to_src(url)] = "\n".join([
+            _front(title), f"# {md_inline(title)}\n", intro_html if n == 1 else "",
+            body + "\n", pager_html(base, n, pages, url) + "\n",
+        ])
+    return out
+
+
+def _mentions_html(category: str, eid: str):
+    def render(chunk: list[Briefing], from_url: str) -> str:
+        items = []
+        for b in chunk:
+            label = next((x for x in getattr(b, "regions" if category == "places" else category) if x["id"] == eid), None)
+            para = label.get("first_paragraph", -1) if label else -1
+            paragraphs = b.clean.paragraphs
+            snippet = ""
+            href = rel_url(from_url, b.url)
+            if 0 <= para < len(paragraphs):
+                text = paragraphs[para]
+                snippet = (
+                    f'<blockquote class="bd-mention"><a href="{h(href)}#p{para + 1}">¶ {para + 1}</a> '
+                    f"{h(text if len(text) <= MENTION_SNIPPET else text[:MENTION_SNIPPET].rsplit(' ', 1)[0] + '…')}</blockquote>"
+                )
+            elif label and label.get("implied_by"):
+                snippet = '<p class="bd-note">Through a place in this province.</p>'
+            date = h(format_date(b.date)) if b.date else "Date not stated"
+            items.append(
+                f'<li class="bd-list__item"><a class="bd-list__title" href="{h(href)}">{h(b.title)}</a>'
+                f'<div class="bd-list__meta">{date}</div>{snippet}</li>'
+            )
+        return '<ul class="bd-list">' + "".join(items) + "</ul>"
+
+    return render
+
+
+def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int) -> dict[str, str]:
+    from .provmap import province_map_svg
+
+    vocab, _ = load_vocabulary(editorial_dir)
+    pages: dict[str, str] = {}
+    members: dict[str, dict[str, list[Briefing]]] = {c: defaultdict(list) for c in KIND_DIRS}
+    for b in briefings:  # already newest first
+        for cat, labels in (("topics", b.topics), ("places", b.regions), ("actors", b.actors)):
+            for lb in labels:
+                members[cat][lb["id"]].append(b)
+
+    # topics: a page for every topic in the vocabulary
+    rows = []
+    for tid, topic in vocab.topics.items():
+        items = members["topics"].get(tid, [])
+        related = [vocab.topics[r] for r in topic.related if r in vocab.topics]
+        see_also = (
+            '<p class="bd-see-also">Related topics: '
+            + ", ".join(f'<a href="{h(rel_url(f"topics/{tid}/", f"topics/{r.id}/"))}">{h(r.label)}</a>' for r in related)
+            + "</p>\n"
+            if related else ""
+        )
+        intro = (f'<p class="bd-description">{h(topic.description)}</p>\n'
+                 f'<p class="bd-count">{len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first.</p>\n{see_also}')
+        pages.update(_paginated(f"topics/{tid}/", topic.label, intro, items, per_page))
+        rows.append(f'<li><a href="{h(tid)}/">{h(topic.label)}</a> <span class="bd-count">({len(items):,})</span>'
+                    f'<p class="bd-list__summary">{h(topic.description)}</p></li>')
+    pages["topics/index.md"] = (_front("Topics") + "# Topics\n\n"
+                                '<p>Every briefing is assigned topics from its text by the terms in the editors’ '
+                                'vocabulary; each briefing shows the evidence. See <a href="../about/">About</a>.</p>\n\n'
+                                f'<ul class="bd-index">{"".join(rows)}</ul>\n')
+
+    # places: every province-level division, and every place with briefings
+    counts = {pid: len(members["places"].get(pid, [])) for pid in vocab.places}
+    svg = province_map_svg(vocab, counts, lambda pid: f"{pid}/")
+    place_ids = [pid for pid, p in vocab.places.items() if p.is_province_level or counts[pid]]
+    for pid in place_ids:
+        place = vocab.places[pid]
+        items = members["places"].get(pid, [])
+        where = ""
+        parent = place.city or place.province
+        if parent and parent in vocab.places:
+            where = (f'<p>{h(place.kind.replace("-", " ").capitalize())} in '
+                     f'<a href="{h(rel_url(f"places/{pid}/", f"places/{parent}/"))}">{h(vocab.places[parent].name)}</a>.</p>\n')
+        variants = ", ".join(v for v in place.variants if v != place.name)
+        also = f'<p class="bd-note">Also written: {h(variants)}</p>\n' if variants else ""
+        intro = where + also + f'<p class="bd-count">Mentioned in {len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first, with the paragraph of the first mention.</p>\n'
+        pages.update(_paginated(f"places/{pid}/", place.name, intro, items, per_page, _mentions_html("places", pid)))
+    provinces = [p for p in vocab.places.values() if p.is_province_level]
+    prov_rows = "".join(
+        f'<li><a href="{h(p.id)}/">{h(p.name)}</a> <span class="bd-count">({counts[p.id]:,})</span>'
+        + ("<ul>" + "".join(
+            f'<li><a href="{h(c.id)}/">{h(c.name)}</a> <span class="bd-count">({counts[c.id]:,})</span></li>'
+            for c in vocab.places.values() if c.province == p.id and counts[c.id]) + "</ul>" if any(
+            c.province == p.id and counts[c.id] for c in vocab.places.values()) else "")
+        + "</li>"
+        for p in provinces
+    )
+    abroad = [p for p in vocab.places.values() if p.country != "KP" and counts[p.id]]
+    abroad_html = ("<h2 id=\"across-the-border\">Across the border</h2>\n<ul class=\"bd-index\">" + "".join(
+        f'<li><a href="{h(p.id)}/">{h(p.name)}</a> <span class="bd-count">({counts[p.id]:,})</span></li>' for p in abroad)
+        + "</ul>\n") if abroad else ""
+    pages["places/index.md"] = (
+        _front("Places") + "# Places\n\n"
+        '<p>How many briefings concern each province (a city counts for its province). Select a province '
+        'for its briefings.</p>\n\n'
+        f'<figure class="bd-map">{svg}</figure>\n\n'
+        f'<h2 id="provinces">Provinces and cities</h2>\n<ul class="bd-index">{prov_rows}</ul>\n{abroad_html}'
+    )
+
+    # actors: every actor with briefings
+    rows = []
+    for aid, actor in vocab.actors.items():
+        items = members["actors"].get(aid, [])
+        if not items:
+            continue
+        variants = ", ".join(v for v in actor.variants if v != actor.name)
+        also = f'<p class="bd-note">Also written: {h(variants)}</p>\n' if variants else ""
+        intro = also + f'<p class="bd-count">Mentioned in {len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first.</p>\n'
+        pages.update(_paginated(f"actors/{aid}/", actor.name, intro, items, per_page, _mentions_html("actors", aid)))
+        rows.append(f'<li><a href="{h(aid)}/">{h(actor.name)}</a> <span class="bd-count">({len(items):,})</span></li>')
+    pages["actors/index.md"] = (_front("Actors") + "# Actors\n\n<p>State and party bodies and people named in the "
+                                f'briefings.</p>\n\n<ul class="bd-index">{"".join(rows)}</ul>\n')
+
+    pages.update(archive_pages(briefings, per_page))
+    return pages
+
+
+def archive_pages(briefings: list[Briefing], per_page: int) -> dict[str, str]:
+    """By year (each year's page lists its briefings by month, paginated); undated ones
+    are listed under their own heading, never given a date."""
+    years: dict[str, list[Briefing]] = defaultdict(list)
+    undated: list[Briefing] = []
+    for b in briefings:
+        (years[b.date[:4]] if b.date else undated).append(b)
+    pages: dict[str, str] = {}
+    rows = []
+    for year in sorted(years, reverse=True):
+        items = years[year]
+        months: dict[str, int] = defaultdict(int)
+        for b in items:
+            months[b.date[5:7] if len(b.date) >= 7 else ""] += 1
+        month_list = ", ".join(
+            f"{format_date(f'{year}-{m}')} ({n})" if m else f"month not stated ({n})" for m, n in sorted(months.items(), reverse=True)
+        )
+        rows.append(f'<li><a href="{year}/">{year}</a> <span class="bd-count">({len(items):,})</span>'
+                    f'<p class="bd-list__summary">{h(month_list)}</p></li>')
+
+        def by_month(chunk: list[Briefing], from_url: str) -> str:
+            out, current = [], None
+            for b in chunk:
+                label = format_date(b.date[:7]) if len(b.date) >= 7 else f"{b.date[:4]}, month not stated"
+                if label != current:
+                    if current is not None:
+                        out.append("</ul>")
+                    out.append(f'<h2 class="bd-month">{h(label)}</h2><ul class="bd-list">')
+                    current = label
+                out.append(list_html([b], from_url)[len('<ul class="bd-list">'):-len("</ul>")])
+            return "".join(out) + ("</ul>" if current else "")
+
+        pages.update(_paginated(f"archive/{year}/", f"Briefings of {year}", "", items, per_page, by_month))
+    pages.update(_paginated("archive/undated/", "Briefings whose date is not stated",
+                            '<p>The sources of these briefings do not state when they were published, and the '
+                            'archive does not guess.</p>\n', undated, per_page))
+    rows.append(f'<li><a href="undated/">Date not stated in the source</a> <span class="bd-count">({len(undated):,})</span></li>')
+    pages["archive/index.md"] = (_front("Archive") + "# Archive\n\n<p>Briefings by the year their source was "
+                                 f'published.</p>\n\n<ul class="bd-index">{"".join(rows)}</ul>\n')
+    return pages
