@@ -6,6 +6,7 @@ on_pre_build   run the pipeline; warn (one line a file) about every refused sour
                --strict and anything was refused
 on_files       add the generated pages and exports to the build (in memory, nothing in docs/)
 on_page_markdown  fill the home page's placeholders
+on_page_context   hand each briefing page its citation and preview tags for <head>
 on_post_build  record new URLs in the committed registry; log the account of the files
 on_serve       watch the source articles and the editorial data
 """
@@ -87,6 +88,14 @@ def on_page_markdown(markdown, page, config, files):
     corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
     settings: Settings = _state["settings"]  # type: ignore[assignment]
     return home.fill_placeholders(markdown, page.file.src_uri, corpus, settings)
+
+
+def on_page_context(context, page, config, nav):
+    corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
+    head = corpus.heads.get(page.file.src_uri)
+    if head:
+        page.meta["bd_head"] = head
+    return context
 
 
 def on_post_build(config):

@@ -108,6 +108,9 @@ class Briefing:
     actors: list[dict[str, Any]] = field(default_factory=list)
     related: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""  # site-relative, e.g. "briefings/some-slug/"
+    version: int = 1
+    revised: str | None = None  # the date the current version replaced the previous one
+    versions: list[dict[str, Any]] = field(default_factory=list)  # earlier versions: number, url, dates
 
     @property
     def page_path(self) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import export, listing, render, taxonomy
+from . import citing, export, listing, render, taxonomy
 from .clean import CleanRules, clean, load_rules
 from .describe import describe
 from .model import Briefing, Refusal, RefusedError
@@ -56,6 +56,7 @@ class Corpus:
     assignment: Assignment
     pages: dict[str, str] = field(default_factory=dict)
     assets: dict[str, str] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)  # page source path -> extra <head> HTML
     timings: dict[str, float] = field(default_factory=dict)
     files_seen: int = 0
 
@@ -193,15 +194,22 @@ def _drop_duplicate_ids(described: list[Briefing], refusals: list[Refusal], regi
 
 def render_all(corpus: Corpus, settings: Settings) -> None:
     pages: dict[str, str] = {}
+    heads: dict[str, str] = {}
+    assets: dict[str, str] = {}
+    records = []
     for b in corpus.briefings:
-        pages[b.page_path] = render.render_page(b)
+        rec = citing.record(b, settings)
+        records.append(rec)
+        pages[b.page_path] = render.render_page(b, citing.box_html(b, settings, rec, b.url))
+        heads[b.page_path] = citing.head_html(b, settings, rec)
+        assets.update(citing.downloads(b, settings, rec))
+    assets.update(citing.archive_downloads(records, settings))
     intro = (
         "Every briefing in the archive. Each is one article from the sources, cleaned and "
         "described; see [About](../about.md) for how.\n"
     )
     pages.update(listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings, settings.per_page))
     pages.update(taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page))
-    assets: dict[str, str] = {}
     for old, new in sorted(corpus.assignment.redirects.items()):
         assets[old + "index.html"] = listing.redirect_html(old, new, settings.site_url)
     for b in corpus.briefings:
@@ -214,6 +222,7 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     assets["data/build-report.json"] = export.report_json(corpus.report())
     corpus.pages = pages
     corpus.assets = assets
+    corpus.heads = heads
 
 
 def write_pages(corpus: Corpus, out_dir: Path) -> int:

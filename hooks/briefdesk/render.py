@@ -62,6 +62,8 @@ def front_matter_record(b: Briefing) -> dict[str, Any]:
         "regions": b.regions,
         "actors": b.actors,
         "content_hash": b.content_hash,
+        "version": b.version,
+        "revised": b.revised,
         "removed_lines": [
             {"line": r.line, "kind": r.kind, "rule": r.rule, "text": r.text} for r in b.clean.removed
         ],
@@ -169,7 +171,7 @@ def _linked(text: str, mentions: list[tuple[re.Pattern, str, str]], from_url: st
     return "".join(out)
 
 
-def body_markdown(b: Briefing) -> str:
+def body_markdown(b: Briefing, page_url: str | None = None) -> str:
     """The article body: numbered paragraphs, headings, captions; the first mention of a
     known place or actor links to its page."""
     out: list[str] = []
@@ -189,7 +191,7 @@ def body_markdown(b: Briefing) -> str:
             out.append(
                 f'<p id="p{n}" class="bd-para"><a class="bd-para__num" href="#p{n}" '
                 f'title="Link to paragraph {n}" aria-label="Link to paragraph {n}">¶&nbsp;{n}</a> '
-                f"{_linked(block.text, mentions.get(n - 1, []), b.url)}</p>"
+                f"{_linked(block.text, mentions.get(n - 1, []), page_url or b.url)}</p>"
             )
     return "\n\n".join(out) + "\n"
 
@@ -220,14 +222,17 @@ def related_html(b: Briefing, from_url: str) -> str:
     return f'## Related briefings\n\n<ul class="bd-related">{items}</ul>\n'
 
 
-def render_page(b: Briefing) -> str:
+def render_page(b: Briefing, citation_box: str = "", version_note: str = "", page_url: str | None = None) -> str:
+    url = page_url or b.url
     parts = [
         front_matter(b),
         f"# {md_inline(b.title)}\n",
+        version_note,
         header_html(b),
-        chips_html(b, b.url),
-        body_markdown(b),
+        chips_html(b, url),
+        body_markdown(b, url),
         audit_html(b),
-        related_html(b, b.url),
+        related_html(b, url),
+        citation_box,
     ]
     return "\n".join(p for p in parts if p)

@@ -1,0 +1,143 @@
+"""Cite stage: the citation box, the head tags reference managers read, and the
+citation downloads (per briefing and for the whole archive), from `cite.py`'s formats.
+
+Files are static and deterministic, so they carry no access date; the page's script
+fills today's date into the box and into a download when a reader asks for one (with
+scripts off the box shows "[date accessed]")."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import cite
+from .model import Briefing
+from .text import h, rel_url
+
+STYLES = (("chicago", "Chicago (author-date)"), ("apa", "APA 7"), ("mla", "MLA 9"))
+ACCESS_FORMAT = {"chicago": "mdy", "apa": "mdy", "mla": "dmy"}
+DOWNLOADS = (
+    ("bib", "BibTeX (biblatex)", "application/x-bibtex"),
+    ("classic.bib", "BibTeX (classic)", "application/x-bibtex"),
+    ("ris", "RIS", "application/x-research-info-systems"),
+    ("json", "CSL-JSON", "application/vnd.citationstyles.csl+json"),
+)
+
+
+def absolute(settings, url: str) -> str:
+    return (settings.site_url.rstrip("/") + "/" + url) if settings.site_url else "/" + url
+
+
+def site_info(settings) -> dict[str, str]:
+    return {"name": settings.site_name, "publisher": settings.site_name, "url": settings.site_url or "/"}
+
+
+def record(b: Briefing, settings, version: int | None = None, version_url: str | None = None,
+           revised: str | None = None) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "url": absolute(settings, b.url),
+        "short_url": absolute(settings, f"b/{b.id}/"),
+        "title": b.title,
+        "title_derived": b.title_derived,
+        "date": b.date,
+        "authors": b.authors,
+        "translators": b.translators,
+        "editors": b.editors,
+        "outlet": b.outlet,
+        "source_url": b.source_url,
+        "summary": b.summary,
+        "language": b.language,
+        "version": version or b.version,
+        "version_url": absolute(settings, version_url) if version_url else None,
+        "revised": revised if revised is not None else b.revised,
+        "topics": [t["name"] for t in b.topics],
+        "regions": [r["name"] for r in b.regions],
+    }
+
+
+def _with_access_span(html_text: str, style: str) -> str:
+    span = f'<span class="bd-accessed" data-format="{ACCESS_FORMAT[style]}">[date accessed]</span>'
+    return html_text.replace(cite.ACCESSED_TOKEN, span)
+
+
+def download_base(b: Briefing, version: int | None = None) -> str:
+    return f"cite/{b.id}" + (f"-v{version}" if version else "")
+
+
+def downloads(b: Briefing, settings, rec: dict[str, Any], version: int | None = None) -> dict[str, str]:
+    site = site_info(settings)
+    base = download_base(b, version)
+    return {
+        f"{base}.bib": cite.bibtex([rec], site),
+        f"{base}.classic.bib": cite.bibtex_classic([rec], site),
+        f"{base}.ris": cite.ris([rec], site),
+        f"{base}.json": json.dumps(cite.csl_json([rec], site), ensure_ascii=False, indent=1) + "\n",
+    }
+
+
+def archive_downloads(records: list[dict[str, Any]], settings) -> dict[str, str]:
+    site = site_info(settings)
+    return {
+        "cite/all.bib": cite.bibtex(records, site),
+        "cite/all.classic.bib": cite.bibtex_classic(records, site),
+        "cite/all.ris": cite.ris(records, site),
+        "cite/all.json": json.dumps(cite.csl_json(records, site), ensure_ascii=False, indent=1) + "\n",
+    }
+
+
+def box_html(b: Briefing, settings, rec: dict[str, Any], page_url: str, version: int | None = None) -> str:
+    """The citation box: three styles with copy buttons, the original report, downloads."""
+    site = site_info(settings)
+    parts = ['<div class="bd-cite" id="cite-box">']
+    for style, label in STYLES:
+        text = _with_access_span(cite.cite_briefing(rec, site, style, html=True), style)
+        parts.append(
+            f'<div class="bd-cite__item"><p class="bd-cite__style">{h(label)}</p>'
+            f'<p class="bd-cite__text" id="cite-{style}">{text}</p>'
+            f'<button type="button" class="bd-copy md-button" data-copy="cite-{style}" hidden>Copy</button></div>'
+        )
+    original = cite.cite_original(rec, site, "chicago", html=True)
+    if original:
+        parts.append(
+            '<div class="bd-cite__item"><p class="bd-cite__style">The original report (Chicago)</p>'
+            f'<p class="bd-cite__text" id="cite-original">{_with_access_span(original, "chicago")}</p>'
+            '<button type="button" class="bd-copy md-button" data-copy="cite-original" hidden>Copy</button></div>'
+        )
+    base = download_base(b, version)
+    links = " · ".join(
+        f'<a href="{h(rel_url(page_url, base + "." + ext))}" download data-cite-download="{ext}" type="{mime}">{h(label)}</a>'
+        for ext, label, mime in DOWNLOADS
+    )
+    parts.append(f'<p class="bd-cite__downloads">Download this citation: {links}</p>')
+    parts.append(
+        f'<p class="bd-cite__permalink">Short link for footnotes: <a href="{h(rel_url(page_url, f"b/{b.id}/"))}">'
+        f"{h(rec['short_url'])}</a> · Cite a paragraph by adding its number, e.g. <code>{h(rec['version_url'] or rec['url'])}#p3</code>. "
+        f'Whole archive: <a href="{h(rel_url(page_url, "cite/all.bib"))}">all.bib</a>, '
+        f'<a href="{h(rel_url(page_url, "cite/all.ris"))}">all.ris</a>, '
+        f'<a href="{h(rel_url(page_url, "cite/all.json"))}">all.json</a>.</p>'
+    )
+    parts.append("</div>")
+    return "## Cite this briefing\n\n" + "".join(parts) + "\n"
+
+
+def head_html(b: Briefing, settings, rec: dict[str, Any]) -> str:
+    """Meta tags for reference managers and link previews; JSON-LD. No COinS."""
+    site = site_info(settings)
+    tags = cite.meta_tags_html(cite.highwire_tags(rec, site) + cite.dublin_core_tags(rec, site))
+    og = [
+        ("og:type", "article"),
+        ("og:title", b.title),
+        ("og:description", b.summary),
+        ("og:url", rec["version_url"] or rec["url"]),
+        ("og:site_name", settings.site_name),
+        ("og:locale", b.language.replace("-", "_")),
+    ]
+    if b.date:
+        og.append(("article:published_time", b.date))
+    if b.revised:
+        og.append(("article:modified_time", b.revised))
+    og += [("article:tag", t["name"]) for t in b.topics]
+    og_html = "\n".join(f'<meta property="{h(p)}" content="{h(c)}">' for p, c in og)
+    twitter = f'<meta name="twitter:card" content="summary">'
+    return "\n".join([tags, og_html, twitter, cite.json_ld_script(rec, site)])
