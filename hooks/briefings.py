@@ -25,6 +25,7 @@ if str(_HOOKS) not in sys.path:
     sys.path.insert(0, str(_HOOKS))
 
 from briefdesk import home  # noqa: E402
+from briefdesk import publish  # noqa: E402
 from briefdesk.clean import RulesError  # noqa: E402
 from briefdesk.pipeline import Corpus, Settings, build_corpus  # noqa: E402
 from briefdesk.registry import RegistryError  # noqa: E402
@@ -59,13 +60,15 @@ def on_pre_build(config):
     _state["corpus"] = corpus
     for refusal in corpus.refusals:
         log.warning("Source file refused: %s", refusal.message())
+    for warning in corpus.warnings:
+        log.warning("Versions: %s", warning)
     if corpus.errors:
         for error in corpus.errors:
             log.error("URL registry: %s", error)
         raise PluginError(
             f"briefings: {len(corpus.errors)} published URL(s) would break; site/ was left as it was"
         )
-    if config.strict and corpus.refusals:
+    if config.strict and (corpus.refusals or corpus.warnings):
         raise Abort(
             f"Aborted in strict mode: {len(corpus.refusals)} source file(s) refused (see the warnings above); "
             "site/ was left as it was"
@@ -101,7 +104,7 @@ def on_page_context(context, page, config, nav):
 def on_post_build(config):
     corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
     if corpus.registry.save_if_changed():
-        log.info("Recorded %d new briefing URL(s) in %s", len(corpus.assignment.added), corpus.registry.path.name)
+        log.info("Updated %s: %d new briefing URL(s)", corpus.registry.path.name, len(corpus.assignment.added))
     log.info(
         "Briefings: read %d source files; published %d briefings (%d pages generated), "
         "%d metadata files, %d refused. Account: data/build-report.json",
@@ -111,6 +114,7 @@ def on_post_build(config):
         len(corpus.metadata_files),
         len(corpus.refusals),
     )
+    publish.finish_site(config.site_dir)  # sitemap.xml.gz without a timestamp
 
 
 def on_serve(server, config, builder):

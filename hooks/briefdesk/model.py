@@ -111,6 +111,7 @@ class Briefing:
     version: int = 1
     revised: str | None = None  # the date the current version replaced the previous one
     versions: list[dict[str, Any]] = field(default_factory=list)  # earlier versions: number, url, dates
+    superseded_by: int | None = None  # set on an earlier version's briefing
 
     @property
     def page_path(self) -> str:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import citing, export, listing, render, taxonomy
+from . import citing, export, listing, render, taxonomy, versions
+from . import publish
 from .clean import CleanRules, clean, load_rules
 from .describe import describe
 from .model import Briefing, Refusal, RefusedError
@@ -57,6 +58,7 @@ class Corpus:
     pages: dict[str, str] = field(default_factory=dict)
     assets: dict[str, str] = field(default_factory=dict)
     heads: dict[str, str] = field(default_factory=dict)  # page source path -> extra <head> HTML
+    warnings: list[str] = field(default_factory=list)  # problems that do not refuse an article
     timings: dict[str, float] = field(default_factory=dict)
     files_seen: int = 0
 
@@ -150,6 +152,7 @@ def build_corpus(settings: Settings) -> Corpus:
     t0 = time.perf_counter()
     assignment = registry.assign(briefings, lambda slug: f"{listing.ALL_URL}{slug}/", refused_sources)
     briefings = [b for b in briefings if b.url]
+    version_warnings = versions.track(registry, briefings, settings.source_dir, settings.registry_path.parent / "versions")
     briefings.sort(key=Briefing.sort_key)
     timings["registry"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -164,6 +167,7 @@ def build_corpus(settings: Settings) -> Corpus:
         assignment=assignment,
         timings=timings,
         files_seen=files_seen,
+        warnings=version_warnings,
     )
     t0 = time.perf_counter()
     render_all(corpus, settings)
@@ -200,10 +204,20 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     for b in corpus.briefings:
         rec = citing.record(b, settings)
         records.append(rec)
-        pages[b.page_path] = render.render_page(b, citing.box_html(b, settings, rec, b.url))
+        pages[b.page_path] = render.render_page(b, citing.box_html(b, settings, rec, b.url), render.version_note(b))
         heads[b.page_path] = citing.head_html(b, settings, rec)
         assets.update(citing.downloads(b, settings, rec))
+        for old in b.versions:
+            ob = _earlier_version(b, old, settings)
+            vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None)
+            src = listing.url_to_src(old["url"])
+            pages[src] = render.render_page(
+                ob, citing.box_html(ob, settings, vrec, old["url"], version=old["version"]),
+                render.superseded_note(b, old), page_url=old["url"])
+            heads[src] = citing.head_html(ob, settings, vrec)
+            assets.update(citing.downloads(ob, settings, vrec, version=old["version"]))
     assets.update(citing.archive_downloads(records, settings))
+    assets.update(publish.publish_files(corpus.briefings, settings))  # feeds, robots.txt
     intro = (
         "Every briefing in the archive. Each is one article from the sources, cleaned and "
         "described; see [About](../about.md) for how.\n"
@@ -223,6 +237,24 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     corpus.pages = pages
     corpus.assets = assets
     corpus.heads = heads
+
+
+def _earlier_version(b: Briefing, old: dict, settings: Settings) -> Briefing:
+    """An earlier version's briefing, from the text kept in the repository."""
+    import copy
+
+    from .model import SourceArticle
+    from .read import decode
+
+    raw = Path(old["store"]).read_bytes()
+    text, _, _ = decode(raw)
+    article = SourceArticle(source_file=b.source_file, path=Path(old["store"]), text=text, metadata=b.metadata,
+                            content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    rules, _ = _rules(settings)
+    ob = describe(article, clean(text, rules), settings.default_language)
+    ob.url, ob.version, ob.revised, ob.versions, ob.superseded_by = b.url, old["version"], None, [], b.version
+    ob.topics, ob.regions, ob.actors, ob.related = copy.deepcopy(b.topics), copy.deepcopy(b.regions), [], []
+    return ob
 
 
 def write_pages(corpus: Corpus, out_dir: Path) -> int:

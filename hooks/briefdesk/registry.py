@@ -28,6 +28,8 @@ HEADER = """\
 #   the old one in `previous_urls`, served as a redirect.
 # - To retire a briefing, keep its entry and add `withdrawn: <reason>`; its URL then shows
 #   a notice with the reason.
+# - `versions` lists each text the briefing has had; earlier versions stay readable at
+#   <url>v<N>/ from the texts kept in hooks/registry/versions/<id>/ (commit them too).
 """
 
 
@@ -37,6 +39,7 @@ class Entry:
     source_file: str = ""
     previous_urls: list[str] = field(default_factory=list)
     withdrawn: str | None = None
+    versions: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"url": self.url, "source_file": self.source_file}
@@ -44,6 +47,8 @@ class Entry:
             out["previous_urls"] = list(self.previous_urls)
         if self.withdrawn:
             out["withdrawn"] = self.withdrawn
+        if self.versions:
+            out["versions"] = [dict(v) for v in self.versions]
         return out
 
 
@@ -85,6 +90,7 @@ class Registry:
                 source_file=str(value.get("source_file", "")),
                 previous_urls=[str(u) for u in value.get("previous_urls") or []],
                 withdrawn=value.get("withdrawn"),
+                versions=[dict(v) for v in value.get("versions") or [] if isinstance(v, dict)],
             )
         return cls(path, entries)
 
@@ -158,6 +164,8 @@ class Registry:
             b.url = entry.url
             for old in entry.previous_urls:
                 result.redirects[old] = entry.url
+                for v in entry.versions[:-1]:  # an old address of an earlier version too
+                    result.redirects[f"{old}v{v['version']}/"] = f"{entry.url}v{v['version']}/"
 
         for bid, entry in sorted(self.entries.items()):
             if bid in present:

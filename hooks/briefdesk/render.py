@@ -37,6 +37,26 @@ def format_date(iso: str | None) -> str:
     return parts[0]
 
 
+def version_note(b: Briefing) -> str:
+    if b.version <= 1:
+        return ""
+    earlier = ", ".join(
+        f'<a href="{h(rel_url(b.url, v["url"]))}">version {v["version"]}</a>' for v in b.versions
+    )
+    older = f" Earlier versions: {earlier}." if earlier else ""
+    return (f'<p class="bd-version">Version {b.version}, revised on '
+            f'<time datetime="{h(b.revised)}">{h(format_date(b.revised))}</time>.{older}</p>\n')
+
+
+def superseded_note(current: Briefing, old: dict) -> str:
+    return (
+        f'<div class="bd-superseded" role="note"><p><strong>This is version {old["version"]} of this briefing, '
+        f'kept so that citations of it stay valid.</strong> It was superseded on '
+        f'<time datetime="{h(old["superseded"])}">{h(format_date(old["superseded"]))}</time>. '
+        f'<a href="{h(rel_url(old["url"], current.url))}">Read the current version (version {current.version})</a>.</p></div>\n'
+    )
+
+
 def front_matter_record(b: Briefing) -> dict[str, Any]:
     """Everything known about the briefing, unescaped, for the page's front matter."""
     return {
@@ -71,11 +91,13 @@ def front_matter_record(b: Briefing) -> dict[str, Any]:
 
 
 def front_matter(b: Briefing) -> str:
-    data = {
-        "title": h(b.title),
+    data: dict[str, Any] = {
+        "title": h(b.title) + (f" (version {b.version})" if b.superseded_by else ""),
         "description": h(b.summary),
         "briefing": front_matter_record(b),
     }
+    if b.superseded_by:
+        data["superseded"] = True
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100) + "---\n"
 
 
@@ -89,14 +111,18 @@ def _people(label: str, names: list[str], source: str | None) -> str:
 def header_html(b: Briefing) -> str:
     rows = []
     if b.date:
-        when = f'<time datetime="{h(b.date)}">{h(format_date(b.date))}</time>'
+        when = (f'<time datetime="{h(b.date)}" data-pagefind-meta="date:{h(b.date)}" '
+                f'data-pagefind-sort="date:{h(b.date)}" data-pagefind-filter="year:{h(b.date[:4])}">'
+                f'{h(format_date(b.date))}</time>')
         if b.date_source == "text":
             when += ' <span class="bd-note">(stated in the text)</span>'
     else:
-        when = f'<span class="bd-unknown">{DATE_UNKNOWN}</span>'
+        when = (f'<span class="bd-unknown" data-pagefind-sort="date:0000" '
+                f'data-pagefind-filter="year:Undated">{DATE_UNKNOWN}</span>')
     rows.append(f'<div class="bd-meta__row"><dt>Date</dt><dd>{when}</dd></div>')
     if b.outlet or b.source_url:
-        outlet = h(b.outlet) if b.outlet else '<span class="bd-unknown">Outlet not stated</span>'
+        outlet = (f'<span data-pagefind-filter="outlet" data-pagefind-meta="outlet" data-pagefind-weight="4">{h(b.outlet)}</span>'
+                  if b.outlet else '<span class="bd-unknown">Outlet not stated</span>')
         if b.source_url:
             outlet += f' · <a class="bd-source" href="{h(b.source_url)}" rel="nofollow noopener">original report</a>'
         rows.append(f'<div class="bd-meta__row"><dt>Source</dt><dd>{outlet}</dd></div>')
@@ -124,16 +150,28 @@ def header_html(b: Briefing) -> str:
 
 def chips_html(b: Briefing, from_url: str) -> str:
     groups = []
-    for label, items in (("Topics", b.topics), ("Places", b.regions), ("Actors", b.actors)):
+    for label, items, facet in (("Topics", b.topics, "topic"), ("Places", b.regions, "place"), ("Actors", b.actors, "actor")):
+        search = f' data-pagefind-filter="{facet}" data-pagefind-weight="5"'  # search facets, weighted above the body
         links = [
-            f'<a class="bd-chip" href="{h(rel_url(from_url, it["url"]))}">{h(it["name"])}</a>'
+            f'<a class="bd-chip" href="{h(rel_url(from_url, it["url"]))}"{search}>{h(it["name"])}</a>'
             if it.get("url")
-            else f'<span class="bd-chip">{h(it["name"])}</span>'
+            else f'<span class="bd-chip"{search}>{h(it["name"])}</span>'
             for it in items
         ]
         if links:
             groups.append(f'<li><span class="bd-chips__label">{label}:</span> {" ".join(links)}</li>')
     return f'<ul class="bd-chips">{"".join(groups)}</ul>\n' if groups else ""
+
+
+def search_terms_html(b: Briefing) -> str:
+    """Other spellings of the briefing's places and actors (the gazetteer's variants), for
+    the search index only: hidden from view, indexed by Pagefind (hooks/briefdesk/search.py)."""
+    from .search import variant_terms
+
+    terms = variant_terms(b)
+    if not terms:
+        return ""
+    return f'<div class="bd-search-terms" hidden data-pagefind-weight="3">{h(" · ".join(terms))}</div>\n'
 
 
 def _first_mentions(b: Briefing) -> dict[int, list[tuple[re.Pattern, str, str]]]:
@@ -230,6 +268,7 @@ def render_page(b: Briefing, citation_box: str = "", version_note: str = "", pag
         version_note,
         header_html(b),
         chips_html(b, url),
+        search_terms_html(b),
         body_markdown(b, url),
         audit_html(b),
         related_html(b, url),

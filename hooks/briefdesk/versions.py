@@ -1,0 +1,96 @@
+"""Versions: when an article's text changes, its version number goes up and every earlier
+version stays readable at `<briefing URL>v<N>/`.
+
+The registry records each version of each briefing: its number, the SHA-256 of its
+normalised text, the git blob id of its source file, and the date the archive first
+built it. When a new text is seen, the previous version's text is copied into the
+repository (`hooks/registry/versions/<id>/v<N>.txt`, from git's object store, where it
+was committed) so that a fresh clone rebuilds every version without git history.
+
+Dates come from SOURCE_DATE_EPOCH when it is set (reproducible builds), else today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+from .model import Briefing
+
+
+def today() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def git_blob_sha(raw: bytes) -> str:
+    """The id git gives a file with these bytes (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()  # noqa: S324 - git's own id
+
+
+def _from_git(blob: str, cwd: Path) -> bytes | None:
+    try:
+        proc = subprocess.run(["git", "cat-file", "blob", blob], cwd=cwd, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def store_path(store_dir: Path, bid: str, version: int) -> Path:
+    return store_dir / bid / f"v{version}.txt"
+
+
+def track(registry, briefings: list[Briefing], source_dir: Path, store_dir: Path) -> list[str]:
+    """Record versions in the registry, keep superseded texts, and set each briefing's
+    version fields. Returns one-line warnings (a superseded text that cannot be kept)."""
+    warnings: list[str] = []
+    date = today()
+    for b in briefings:
+        entry = registry.entries.get(b.id)
+        if entry is None:
+            continue
+        try:
+            raw = (source_dir / b.source_file).read_bytes()
+        except OSError:
+            raw = b""
+        blob = git_blob_sha(raw)
+        if not entry.versions:
+            entry.versions.append({"version": 1, "sha256": b.content_hash, "git_blob": blob, "recorded": date})
+        elif entry.versions[-1]["sha256"] != b.content_hash:
+            last = entry.versions[-1]
+            kept = store_path(store_dir, b.id, last["version"])
+            if not kept.exists():
+                old = _from_git(last.get("git_blob", ""), source_dir)
+                if old is None:
+                    warnings.append(
+                        f"{b.source_file}: the text changed, but version {last['version']} is not in git "
+                        f"(blob {str(last.get('git_blob', ''))[:12]}), so it cannot stay readable; commit articles before revising them"
+                    )
+                else:
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    kept.write_bytes(old)
+            entry.versions.append(
+                {"version": last["version"] + 1, "sha256": b.content_hash, "git_blob": blob, "recorded": date}
+            )
+        elif entry.versions[-1].get("git_blob") != blob:
+            entry.versions[-1]["git_blob"] = blob  # same text, other bytes (e.g. line endings)
+        current = entry.versions[-1]
+        b.version = current["version"]
+        b.revised = current["recorded"] if current["version"] > 1 else None
+        b.versions = []
+        for i, v in enumerate(entry.versions[:-1]):
+            path = store_path(store_dir, b.id, v["version"])
+            if path.exists():
+                b.versions.append({
+                    "version": v["version"],
+                    "url": f"{entry.url}v{v['version']}/",
+                    "recorded": v["recorded"],
+                    "superseded": entry.versions[i + 1]["recorded"],
+                    "store": str(path),
+                })
+    return warnings
