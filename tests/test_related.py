@@ -1,0 +1,235 @@
+import sys, pathlib; sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "hooks"))  # noqa: E401,E702
+
+import dataclasses
+import random
+import zlib
+
+import numpy as np
+import pytest
+
+from briefdesk import related as rel
+from briefdesk.related import Related, RelatedDoc, RelatedSettings, compute_related, load_settings, reason
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+# Filler words that no two docs share, so text similarity is 0 unless a test wants it.
+_WORDS = [f"{a}{b}{c}" for a in "bdfgkl" for b in "aeiou" for c in "mnprst"]
+
+
+def unique_text(i: int) -> str:
+    return " ".join(_WORDS[(i * 7 + j) % len(_WORDS)] + f"x{i}" for j in range(6))
+
+
+def doc(id, text=None, topics=(), places=(), date=None):
+    return RelatedDoc(id=id, text=text if text is not None else unique_text(zlib.crc32(id.encode()) % 1000),
+                      topics=tuple(topics), places=tuple(places), date=date)
+
+
+def ids(result, key):
+    return [r.id for r in result[key]]
+
+
+def test_ranking_by_shared_topics():
+    docs = [
+        doc("a", unique_text(1), topics=["border", "covid", "trade"]),
+        doc("b", unique_text(2), topics=["border", "covid"]),
+        doc("c", unique_text(3), topics=["border", "markets"]),
+        doc("d", unique_text(4), topics=["energy"]),
+    ]
+    out = compute_related(docs, RelatedSettings())
+    assert ids(out, "a") == ["b", "c"]
+    assert out["a"][0].shared_topics == ("border", "covid")
+    assert out["a"][0].similarity == 0.0
+    assert out["a"][0].score == round(0.25 * 2 / 3, 4)
+    assert out["d"] == []
+
+
+def test_ranking_by_shared_places():
+    docs = [
+        doc("a", unique_text(1), places=["yanggang", "hyesan"]),
+        doc("b", unique_text(2), places=["hyesan"]),
+        doc("c", unique_text(3), places=["sinuiju", "hyesan", "yanggang"]),
+        doc("d", unique_text(4), places=["pyongyang"]),
+    ]
+    out = compute_related(docs, RelatedSettings())
+    assert ids(out, "a") == ["c", "b"]  # Jaccard 2/3 beats 1/2
+    assert out["a"][0].score == round(0.15 * 2 / 3, 4)
+    assert out["a"][0].shared_places == ("yanggang", "hyesan")
+
+
+def test_ranking_by_text():
+    docs = [
+        doc("a", "Rice prices rose sharply at the Hyesan market as traders hoarded corn and rice."),
+        doc("b", "Traders hoarded rice and corn, and rice prices rose sharply at the Hyesan market."),
+        doc("c", "Corn prices fell at the Chongjin market after the harvest."),
+        doc("d", "The Cabinet ordered coal mines to raise output before winter."),
+    ]
+    out = compute_related(docs, RelatedSettings())
+    assert ids(out, "a")[:2] == ["b", "c"]
+    assert out["a"][0].similarity > out["a"][1].similarity > 0
+    assert "d" not in ids(out, "a")
+    assert out["a"][0].shared_topics == () and out["a"][0].shared_places == ()
+
+
+def test_reason_strings():
+    r = Related(id="x", score=0.5, shared_topics=("border-closure",), shared_places=("yanggang",), similarity=0.1)
+    assert reason(r, {"border-closure": "Border closure and COVID-19"}, {"yanggang": "Yanggang Province"}) == \
+        "shares: Border closure and COVID-19; Yanggang Province"
+    assert reason(r, {}, {}) == "shares: border-closure; yanggang"  # unknown slug: shown as is
+    plain = Related(id="x", score=0.3, shared_topics=(), shared_places=(), similarity=0.5)
+    assert reason(plain, {}, {}) == "similar wording"
+
+
+def _random_corpus(n=60, seed=3):
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(300)]
+    topics = [f"t{i}" for i in range(8)]
+    places = [f"p{i}" for i in range(6)]
+    return [
+        RelatedDoc(
+            id=f"doc-{i:03d}",
+            text=" ".join(rng.choices(vocab[(i % 5) * 50:(i % 5) * 50 + 80], k=rng.randint(20, 60))),
+            topics=tuple(rng.sample(topics, rng.randint(0, 3))),
+            places=tuple(rng.sample(places, rng.randint(0, 2))),
+            date=f"20{rng.randint(10, 26)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+        )
+        for i in range(n)
+    ]
+
+
+def test_deterministic_and_input_order_independent():
+    docs = _random_corpus()
+    first = compute_related(docs, RelatedSettings())
+    again = compute_related(docs, RelatedSettings())
+    shuffled = list(docs)
+    random.Random(1).shuffle(shuffled)
+    third = compute_related(shuffled, RelatedSettings())
+    assert first == again == third
+    assert list(first) == sorted(first)  # keys in id order
+    assert any(first.values())
+
+
+def test_k_bound_no_self_links_and_sorted():
+    docs = _random_corpus()
+    for k in (1, 3, 5):
+        out = compute_related(docs, RelatedSettings(), k=k)
+        assert set(out) == {d.id for d in docs}
+        for key, items in out.items():
+            assert len(items) <= k
+            assert key not in [r.id for r in items]
+            assert len({r.id for r in items}) == len(items)
+            keys = [(-r.score, r.id) for r in items]
+            assert keys == sorted(keys)
+
+
+def test_small_corpus_gives_fewer_than_k():
+    docs = [doc("a", "rice market prices"), doc("b", "rice market traders"), doc("c", "rice market smuggling")]
+    out = compute_related(docs, RelatedSettings(), k=5)
+    assert all(len(v) == 2 for v in out.values())
+    assert compute_related([doc("solo", "rice")], RelatedSettings()) == {"solo": []}
+    assert compute_related([], RelatedSettings()) == {}
+
+
+def test_exact_duplicates_kept_and_tied_by_id():
+    text = "Smuggling across the Yalu river resumed near Sinuiju as border guards took bribes."
+    docs = [doc("z-dup", text), doc("m-dup", text), doc("a-orig", text + " Officials said."),
+            doc("other", unique_text(9))]
+    out = compute_related(docs, RelatedSettings())
+    assert ids(out, "a-orig") == ["m-dup", "z-dup"]
+    assert out["a-orig"][0].score == out["a-orig"][1].score
+    assert ids(out, "m-dup")[0] == "z-dup" and out["m-dup"][0].similarity == 1.0
+
+
+def test_duplicate_ids_rejected():
+    with pytest.raises(ValueError):
+        compute_related([doc("a", "x y"), doc("a", "x z")], RelatedSettings())
+
+
+def _write(tmp_path, name, body):
+    p = tmp_path / name
+    p.write_text(body, encoding="utf-8")
+    return p
+
+
+def test_yaml_weights_change_ranking(tmp_path):
+    docs = [
+        doc("a", "Rice prices rose sharply at the Hyesan market", topics=["food", "markets", "prices"]),
+        doc("b", "Rice prices rose sharply at the Hyesan market today"),  # same wording, no topics
+        doc("c", unique_text(5), topics=["food", "markets", "prices"]),  # same topics, other wording
+    ]
+    wording = load_settings(_write(tmp_path, "w.yml", """
+related:
+  indices:
+    - {name: text, weight: 1.0}
+    - {name: topics, weight: 0.2}
+"""))
+    labels = load_settings(_write(tmp_path, "l.yml", """
+related:
+  indices:
+    - {name: text, weight: 0.2}
+    - {name: topics, weight: 1.0}
+"""))
+    assert (wording.w_text, wording.w_topics, wording.w_places) == (1.0, 0.2, 0.0)
+    assert ids(compute_related(docs, wording), "a") == ["b", "c"]
+    assert ids(compute_related(docs, labels), "a") == ["c", "b"]
+    only_text = load_settings(_write(tmp_path, "t.yml", "related:\n  indices:\n    - {name: text, weight: 1}\n"))
+    assert ids(compute_related(docs, only_text), "a") == ["b"]
+
+
+def test_yaml_count_min_score_and_date(tmp_path):
+    s = load_settings(_write(tmp_path, "s.yml", """
+related:
+  count: 1
+  min_score: 0.2
+  indices:
+    - {name: date, weight: 1.0, half_life_days: 30}
+"""))
+    assert s.k == 1 and s.min_score == 0.2 and s.w_text == 0.0
+    docs = [doc("a", unique_text(1), date="2021-01-01"), doc("b", unique_text(2), date="2021-01-31"),
+            doc("c", unique_text(3), date="2021-01-11"), doc("d", unique_text(4), date=None)]
+    out = compute_related(docs, s)
+    assert [(r.id, r.score) for r in out["a"]] == []  # date alone never makes a text/label candidate
+    s2 = dataclasses.replace(s, w_topics=0.0)
+    docs_t = [dataclasses.replace(d, topics=("x",)) for d in docs]
+    out = compute_related(docs_t, s2)
+    assert [(r.id, r.score) for r in out["a"]] == [("c", round(2 ** (-10 / 30), 4))]
+
+
+def test_shipped_settings_load():
+    s = load_settings(ROOT / "hooks" / "editorial" / "related.yml")
+    assert s.k == 5 and s.w_text > 0 and s.w_topics > 0 and s.w_places > 0
+    assert load_settings(ROOT / "does-not-exist.yml") == RelatedSettings()
+
+
+def test_unknown_yaml_keys_rejected(tmp_path):
+    with pytest.raises(ValueError):
+        load_settings(_write(tmp_path, "bad.yml", "related:\n  indices:\n    - {name: tags, weight: 1}\n"))
+    with pytest.raises(ValueError):
+        load_settings(_write(tmp_path, "bad2.yml", "related:\n  text:\n    stopwords: english\n"))
+
+
+def test_projection_path_matches_exact_when_all_pairs_are_candidates():
+    docs = _random_corpus(n=50)
+    exact = compute_related(docs, RelatedSettings(exact_max_docs=10_000, text_candidates=100))
+    projected = compute_related(docs, RelatedSettings(exact_max_docs=0, text_candidates=100))
+    assert exact == projected
+    # with few candidates the projection still finds each doc's closest text neighbour
+    few = compute_related(docs, RelatedSettings(exact_max_docs=0, text_candidates=10))
+    agree = sum(bool(exact[i]) and bool(few[i]) and exact[i][0].id == few[i][0].id for i in exact)
+    assert agree >= 0.9 * len(docs)
+
+
+def test_top_per_row_block_pruning_is_exact():
+    rng = np.random.default_rng(0)
+    s = rng.random((7, 64 * 64), dtype=np.float32)
+    got = np.sort(rel._top_per_row(s, 5), axis=1)
+    want = np.sort(np.argsort(-s, axis=1)[:, :5], axis=1)
+    assert (got == want).all()
+
+
+def test_parallel_tokenising_matches_serial(monkeypatch):
+    texts = [d.text for d in _random_corpus(n=40)]
+    serial = rel._tfidf(texts, RelatedSettings(workers=1))
+    monkeypatch.setattr(rel, "_PARALLEL_MIN_DOCS", 0)
+    parallel = rel._tfidf(texts, RelatedSettings(workers=2))
+    assert (serial != parallel).nnz == 0
