@@ -93,3 +93,31 @@ def test_pipeline_never_raises_and_loses_no_sentence(paragraphs):
             assert word in kept
     if briefing is not None:
         assert briefing.title and briefing.word_count >= 0
+
+
+def test_odd_but_valid_articles_build_strict(tmp_path):
+    """Normal input that looks odd: all of it is published, none of it refused."""
+    para = ("Traders in Hyesan said the price of rice rose after the state shops closed for inspections, "
+            "and smuggling across the Yalu River almost stopped. ")
+    big = "\n\n".join(para * 8 for _ in range(5 * 1024 * 1024 // (len(para) * 8)))  # ~5 MB, many paragraphs
+    articles = {
+        "bom-crlf.txt": "\ufeffNorth Korean traders said prices rose.\r\n\r\nThe source added more.\r\n".encode("utf-8"),
+        "cp1252.txt": "The party’s “war” on imports – café owners said so.\n\nMore text follows.".encode("cp1252"),
+        "korean.txt": "북한 시장에서 쌀 가격이 올랐다고 소식통이 전했다.\n\n中国 丹东 traders said the same.\n",
+        "invisible.txt": "Hidden\u200b characters\u202e and text.\n\nA second paragraph here.\n",
+        "with space é.txt": "A file name with a space and an accent builds too.\n\nIt has two paragraphs.\n",
+        "huge.txt": big,
+        "one-line.txt": ("word " * 200_000).strip() + ".",
+    }
+    project = copy_project(tmp_path, articles, with_seeds=False)
+    result = mkdocs_build(project, strict=True)
+    assert result.returncode == 0, result.output[-3000:]
+    data = json.loads((result.site / "data" / "briefings.json").read_text())
+    assert sorted(r["source_file"] for r in data) == sorted(articles)
+    by_file = {r["source_file"]: r for r in data}
+    assert by_file["cp1252.txt"]["title"].startswith("The party’s “war” on imports – café")
+    assert "\u200b" not in by_file["invisible.txt"]["title"] and "\u202e" not in by_file["invisible.txt"]["title"]
+    assert by_file["huge.txt"]["word_count"] > 800_000
+    assert by_file["one-line.txt"]["word_count"] == 200_000
+    for r in data:
+        assert (result.site / r["path"] / "index.html").exists()

@@ -95,6 +95,7 @@ def test_sidecar_and_front_matter(tmp_path):
         ("slug: '%2e%2e%2fescape'\n", "is not allowed"),
         ("slug: search\n", "collides with a page of the site"),
         ("slug: assets\n", "collides with a page of the site"),
+        ("id: all\n", "collides with a file of the site"),
         ('a: &a ["x","x","x"]\nb: &b [*a,*a,*a]\nc: [*b,*b,*b]\n', "anchors are not allowed"),
     ],
 )

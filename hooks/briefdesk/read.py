@@ -49,6 +49,9 @@ RESERVED_SLUGS = frozenset({
     "actors", "archive", "about", "feeds", "404", "sitemap", "robots", "v1",
 })
 
+# Ids that would collide with the archive-wide files beside the per-briefing ones.
+RESERVED_IDS = frozenset({"all"})
+
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -225,6 +228,8 @@ def validate_metadata(raw: dict[str, Any]) -> dict[str, Any]:
         raise RefusedError(
             f"metadata id {meta['id']!r:.60} is not allowed (use 1-64 lower-case letters, digits and hyphens)"
         )
+    if "id" in meta and meta["id"] in RESERVED_IDS:
+        raise RefusedError(f"metadata id {meta['id']!r} collides with a file of the site (cite/{meta['id']}.bib)")
     if "slug" in meta:
         if not SLUG_RE.match(meta["slug"]):
             raise RefusedError(
@@ -249,6 +254,8 @@ def default_id(stem: str) -> str | None:
     from slugify import slugify
 
     candidate = slugify(stem, max_length=64, word_boundary=True)
+    if candidate in RESERVED_IDS:
+        candidate = f"{candidate}-article"
     return candidate if candidate and ID_RE.match(candidate) else None
 
 
