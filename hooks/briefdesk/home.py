@@ -2,6 +2,8 @@
 
     <!-- briefdesk:count -->     the number of briefings in the archive
     <!-- briefdesk:latest -->    the latest briefings (bounded by `home_latest`)
+    <!-- briefdesk:topics -->    every topic with its number of briefings
+    <!-- briefdesk:map -->       the province map
 """
 
 from __future__ import annotations
@@ -35,6 +37,19 @@ def fill_placeholders(markdown: str, src_uri: str, corpus, settings) -> str:
             latest = corpus.briefings[: settings.home_latest]
             more = f'<p><a href="{h(rel_url(from_url, ALL_URL))}">All {len(corpus.briefings):,} briefings →</a></p>'
             return list_html(latest, from_url) + "\n\n" + more
+        if name == "topics":
+            from .taxonomy import topic_counts
+
+            rows = "".join(
+                f'<li><a href="{h(rel_url(from_url, f"topics/{tid}/"))}">{h(label)}</a> '
+                f'<span class="bd-count">({n:,})</span></li>'
+                for tid, label, n in topic_counts(corpus.briefings, settings.editorial_dir)
+            )
+            return f'<ul class="bd-topic-list">{rows}</ul>'
+        if name == "map":
+            from .taxonomy import province_map
+
+            return f'<figure class="bd-map">{province_map(corpus.briefings, settings.editorial_dir, from_url)}</figure>'
         return m.group(0)
 
     return _PLACEHOLDER.sub(replace, markdown)

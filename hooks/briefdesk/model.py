@@ -112,6 +112,7 @@ class Briefing:
     revised: str | None = None  # the date the current version replaced the previous one
     versions: list[dict[str, Any]] = field(default_factory=list)  # earlier versions: number, url, dates
     superseded_by: int | None = None  # set on an earlier version's briefing
+    neighbours: dict[str, dict[str, str]] = field(default_factory=dict)  # "newer"/"older": {url, title}
 
     @property
     def page_path(self) -> str:

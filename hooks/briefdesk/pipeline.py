@@ -155,6 +155,9 @@ def build_corpus(settings: Settings) -> Corpus:
     version_warnings = versions.track(registry, briefings, settings.source_dir, settings.registry_path.parent / "versions")
     briefings.sort(key=Briefing.sort_key)
     timings["registry"] = time.perf_counter() - t0
+    for newer, older in zip(briefings, briefings[1:]):
+        older.neighbours["newer"] = {"url": newer.url, "title": newer.title}
+        newer.neighbours["older"] = {"url": older.url, "title": older.title}
     t0 = time.perf_counter()
     taxonomy.link_related(briefings, settings.editorial_dir)
     timings["related"] = time.perf_counter() - t0

@@ -260,6 +260,17 @@ def related_html(b: Briefing, from_url: str) -> str:
     return f'## Related briefings\n\n<ul class="bd-related">{items}</ul>\n'
 
 
+def neighbours_html(b: Briefing, from_url: str) -> str:
+    """Previous and next briefing in the archive's order (newest first)."""
+    links = []
+    for key, label, rel in (("newer", "Newer briefing", "prev"), ("older", "Older briefing", "next")):
+        n = b.neighbours.get(key)
+        if n:
+            links.append(f'<a class="bd-prevnext__{key}" rel="{rel}" href="{h(rel_url(from_url, n["url"]))}">'
+                         f'<span class="bd-prevnext__label">{label}</span> {h(n["title"])}</a>')
+    return f'<nav class="bd-prevnext" aria-label="Archive">{"".join(links)}</nav>\n' if links else ""
+
+
 def render_page(b: Briefing, citation_box: str = "", version_note: str = "", page_url: str | None = None) -> str:
     url = page_url or b.url
     parts = [
@@ -273,5 +284,6 @@ def render_page(b: Briefing, citation_box: str = "", version_note: str = "", pag
         audit_html(b),
         related_html(b, url),
         citation_box,
+        neighbours_html(b, url) if not b.superseded_by else "",
     ]
     return "\n".join(p for p in parts if p)

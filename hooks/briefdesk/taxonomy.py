@@ -111,6 +111,26 @@ def link_related(briefings: list[Briefing], editorial_dir: Path) -> None:
 # --------------------------------------------------------------------------- pages
 
 
+def topic_counts(briefings: list[Briefing], editorial_dir: Path) -> list[tuple[str, str, int]]:
+    vocab, _ = load_vocabulary(editorial_dir)
+    counts: dict[str, int] = defaultdict(int)
+    for b in briefings:
+        for t in b.topics:
+            counts[t["id"]] += 1
+    return [(tid, t.label, counts[tid]) for tid, t in vocab.topics.items()]
+
+
+def province_map(briefings: list[Briefing], editorial_dir: Path, from_url: str) -> str:
+    from .provmap import province_map_svg
+
+    vocab, _ = load_vocabulary(editorial_dir)
+    counts: dict[str, int] = defaultdict(int)
+    for b in briefings:
+        for p in b.regions:
+            counts[p["id"]] += 1
+    return province_map_svg(vocab, counts, lambda pid: rel_url(from_url, f"places/{pid}/"))
+
+
 def _front(title: str) -> str:
     return f"---\ntitle: {_yaml_str(h(title))}\n---\n"
 
@@ -159,8 +179,6 @@ def _mentions_html(category: str, eid: str):
 
 
 def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int) -> dict[str, str]:
-    from .provmap import province_map_svg
-
     vocab, _ = load_vocabulary(editorial_dir)
     pages: dict[str, str] = {}
     members: dict[str, dict[str, list[Briefing]]] = {c: defaultdict(list) for c in KIND_DIRS}
@@ -192,7 +210,7 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
 
     # places: every province-level division, and every place with briefings
     counts = {pid: len(members["places"].get(pid, [])) for pid in vocab.places}
-    svg = province_map_svg(vocab, counts, lambda pid: f"{pid}/")
+    svg = province_map(briefings, editorial_dir, "places/")
     place_ids = [pid for pid, p in vocab.places.items() if p.is_province_level or counts[pid]]
     for pid in place_ids:
         place = vocab.places[pid]
