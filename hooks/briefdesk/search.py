@@ -1,0 +1,118 @@
+"""Search stage: the site's search index, built by Pagefind over the written site.
+
+    index_site(site_dir, log)   run Pagefind over site_dir; the bundle goes to site_dir/pagefind/
+    variant_terms(briefing)     other spellings of its places and actors, for the index only
+
+Pagefind (PyPI `pagefind` + `pagefind-bin`, which ships the binary) reads the built HTML:
+only elements inside `data-pagefind-body` are indexed (docs/overrides/main.html puts it
+on briefing pages only), and the `data-pagefind-filter/meta/sort/weight` attributes that
+render.py writes give the facets (topic, place, actor, year, outlet), the date sort and
+the weights. The browser side is docs/assets/search.js.
+
+Plain Python: no MkDocs import. A failure is logged as one warning line and the site is
+kept (it is still usable without search).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BUNDLE_DIR = "pagefind"
+# Parts of a briefing page that are not the briefing: labels, paragraph numbers, permalink
+# marks, the editorial record, related briefings (other briefings' titles), the citation box.
+EXCLUDE = ", ".join([
+    ".headerlink", ".bd-para__num", ".bd-meta dt", ".bd-note", ".bd-summary__label", ".bd-chips__label",
+    ".bd-derived", ".bd-caption__label", ".bd-audit", "#related-briefings", ".bd-related",
+    "#cite-this-briefing", ".bd-cite", ".bd-version", ".bd-superseded",
+])
+TIMEOUT_S = 3600
+
+_log = logging.getLogger(__name__)
+
+
+def command(site_dir: Path, glob: str | None = None) -> list[str]:
+    """The Pagefind command line for a site folder."""
+    if glob is None:
+        from .listing import ALL_URL
+
+        glob = f"{ALL_URL.strip('/')}/**/*.html"
+    return [
+        sys.executable, "-m", "pagefind",
+        "--site", str(site_dir),
+        "--output-subdir", BUNDLE_DIR,
+        "--exclude-selectors", EXCLUDE,
+        "--glob", glob,  # briefing pages only: skips listings, redirects and downloads unread
+        "--force-language", "en",  # one index, whatever a page's lang says
+        "--quiet",
+    ]
+
+
+def index_site(site_dir: Path, log: Any = None, glob: str | None = None) -> bool:
+    """Index the built site with Pagefind. Returns True when the bundle was written."""
+    log = log or _log
+    site_dir = Path(site_dir)
+    out = site_dir / BUNDLE_DIR
+    if out.exists():  # a previous bundle (mkdocs serve rebuilds into the same folder)
+        shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(command(site_dir, glob), capture_output=True, text=True, timeout=TIMEOUT_S)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("Search index not built: Pagefind could not run (%s); install pagefind-bin", exc)
+        return False
+    if proc.returncode != 0 or not (out / "pagefind.js").exists():
+        detail = " ".join((proc.stderr or proc.stdout or "no output").split())[-300:]
+        log.warning("Search index not built: Pagefind exited with %s: %s", proc.returncode, detail)
+        return False
+    log.info("Search index: Pagefind indexed the briefings in %.1f s (%s/)", time.perf_counter() - t0, BUNDLE_DIR)
+    return True
+
+
+# --------------------------------------------------------------------------- variants
+
+
+def _vocabulary_for(b) -> Any:
+    """The vocabulary the briefing was classified with (taxonomy caches it per editorial folder)."""
+    from . import taxonomy
+
+    loaded = [vocab for _digest, vocab in taxonomy._VOCAB.values()]
+    if len(loaded) == 1:
+        return loaded[0]
+    for vocab in reversed(loaded):  # several folders in one process (tests): the one that knows these labels
+        if all(
+            (entry := vocab.entry(cat, it["id"])) is not None and entry.name == it["name"]
+            for cat, items in (("places", b.regions), ("actors", b.actors))
+            for it in items
+        ):
+            return vocab
+    return None
+
+
+def variant_terms(b) -> list[str]:
+    """Every spelling in the gazetteer (places.yml, actors.yml) of the briefing's places and
+    actors other than the name shown, deduplicated, in label order."""
+    if not (b.regions or b.actors):
+        return []
+    vocab = _vocabulary_for(b)
+    if vocab is None:
+        return []
+    seen: set[str] = set()
+    out: list[str] = []
+    for cat, items in (("places", b.regions), ("actors", b.actors)):
+        for it in items:
+            entry = vocab.entry(cat, it["id"])
+            if entry is None:
+                continue
+            seen.add(entry.name.casefold())
+            for v in getattr(entry, "variants", ()):
+                key = v.casefold()
+                if key not in seen:
+                    seen.add(key)
+                    out.append(v)
+    return out
