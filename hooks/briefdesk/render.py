@@ -174,20 +174,28 @@ def search_terms_html(b: Briefing) -> str:
     return f'<div class="bd-search-terms" hidden data-pagefind-weight="3">{h(" · ".join(terms))}</div>\n'
 
 
+def mention_pattern(label: dict[str, Any]) -> re.Pattern | None:
+    """A pattern for the words that mentioned a label in the text (its evidence terms),
+    tolerant of the spaces, hyphens and apostrophes the matcher ignores."""
+    terms = sorted((t for t in label.get("evidence", {}) if t != "metadata" and ":" not in t), key=len, reverse=True)
+    if not terms:
+        return None
+    alternatives = "|".join(
+        r"[\s\-‐‑’'`]*".join(re.escape(w) for w in re.split(r"[\s\-‐‑’'`]+", t.rstrip("*")) if w)
+        for t in terms
+    )
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
 def _first_mentions(b: Briefing) -> dict[int, list[tuple[re.Pattern, str, str]]]:
     """Per paragraph index: the places and actors first mentioned there, with a pattern
     for the words that mentioned them and the page to link to."""
     out: dict[int, list[tuple[re.Pattern, str, str]]] = {}
     for label in [*b.regions, *b.actors]:
         para = label.get("first_paragraph", -1)
-        terms = sorted((t for t in label.get("evidence", {}) if t != "metadata"), key=len, reverse=True)
-        if para < 0 or not terms or label.get("implied_by"):
+        pattern = mention_pattern(label)
+        if para < 0 or pattern is None or label.get("implied_by"):
             continue
-        alternatives = "|".join(
-            r"[\s\-‐‑’'`]*".join(re.escape(w) for w in re.split(r"[\s\-‐‑’'`]+", t.rstrip("*")) if w)
-            for t in terms
-        )
-        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
         out.setdefault(para, []).append((pattern, label["url"], label["name"]))
     return out
 

@@ -19,7 +19,7 @@ from . import classify as cls
 from . import related as rel
 from .listing import list_html, pager_html, page_url, url_to_src, _yaml_str
 from .model import Briefing, Refusal
-from .render import format_date
+from .render import format_date, mention_pattern
 from .text import h, md_inline, rel_url
 
 KIND_DIRS = {"topics": "topics/", "places": "places/", "actors": "actors/"}
@@ -161,10 +161,9 @@ def _mentions_html(category: str, eid: str):
             snippet = ""
             href = rel_url(from_url, b.url)
             if 0 <= para < len(paragraphs):
-                text = paragraphs[para]
                 snippet = (
                     f'<blockquote class="bd-mention"><a href="{h(href)}#p{para + 1}">¶ {para + 1}</a> '
-                    f"{h(text if len(text) <= MENTION_SNIPPET else text[:MENTION_SNIPPET].rsplit(' ', 1)[0] + '…')}</blockquote>"
+                    f"{_snippet(paragraphs[para], label)}</blockquote>"
                 )
             elif label and label.get("implied_by"):
                 snippet = '<p class="bd-note">Through a place in this province.</p>'
@@ -176,6 +175,23 @@ def _mentions_html(category: str, eid: str):
         return '<ul class="bd-list">' + "".join(items) + "</ul>"
 
     return render
+
+
+def _snippet(text: str, label: dict[str, Any]) -> str:
+    """About MENTION_SNIPPET characters of a paragraph around the first mention, marked."""
+    pattern = mention_pattern(label)
+    m = pattern.search(text) if pattern else None
+    if m is None:
+        cut = text if len(text) <= MENTION_SNIPPET else text[:MENTION_SNIPPET].rsplit(" ", 1)[0] + "…"
+        return h(cut)
+    start = max(0, m.start() - MENTION_SNIPPET // 2)
+    end = min(len(text), m.end() + MENTION_SNIPPET // 2)
+    if start > 0:
+        start = text.find(" ", start) + 1 or start
+    if end < len(text):
+        end = text.rfind(" ", m.end(), end) if text.rfind(" ", m.end(), end) > 0 else end
+    return (("…" if start > 0 else "") + h(text[start:m.start()]) + f"<mark>{h(m.group())}</mark>"
+            + h(text[m.end():end]) + ("…" if end < len(text) else ""))
 
 
 def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int) -> dict[str, str]:
