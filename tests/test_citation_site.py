@@ -131,6 +131,9 @@ def test_revision_makes_v2_and_keeps_v1_readable(tmp_path, monkeypatch):
     note = old.select_one(".bd-superseded")
     assert "version 1" in note.get_text() and note.select_one("a")["href"] == "../"
     assert meta(str(old), "citation_public_url") == [rec["url"] + "v1/"]
+    old_cite = old.select_one("#cite-chicago").get_text(" ", strip=True)
+    assert "Version 1" in old_cite and rec["url"].split("//", 1)[1] + "v1/" in old_cite
+    assert "Version 2" in current.select_one("#cite-chicago").get_text(" ", strip=True)
     entry = yaml.safe_load((project / "hooks/registry/urls.yml").read_text())["briefings"]["hyesan"]
     assert [v["version"] for v in entry["versions"]] == [1, 2]
     assert [v["recorded"] for v in entry["versions"]] == ["2023-11-14", "2024-03-09"]

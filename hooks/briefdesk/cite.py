@@ -338,11 +338,12 @@ def format_access_date(accessed: Any, style: str) -> str:
 # --------------------------------------------------------------------------
 
 def _version(record: Mapping) -> int | None:
+    """The version to name: any version cited at its own URL, else a revised one (> 1)."""
     try:
         v = int(record.get("version") or 1)
     except (TypeError, ValueError):
         return None
-    return v if v > 1 else None
+    return v if v > 1 or record.get("version_url") else None
 
 
 def cite_url(record: Mapping) -> str:
