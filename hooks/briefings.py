@@ -26,6 +26,7 @@ if str(_HOOKS) not in sys.path:
 
 from briefdesk import home  # noqa: E402
 from briefdesk import publish  # noqa: E402
+from briefdesk import search  # noqa: E402
 from briefdesk.clean import RulesError  # noqa: E402
 from briefdesk.pipeline import Corpus, Settings, build_corpus  # noqa: E402
 from briefdesk.registry import RegistryError  # noqa: E402
@@ -115,6 +116,7 @@ def on_post_build(config):
         len(corpus.refusals),
     )
     publish.finish_site(config.site_dir)  # sitemap.xml.gz without a timestamp
+    search.index_site(Path(config.site_dir), log)  # Pagefind's index into site/pagefind/
 
 
 def on_serve(server, config, builder):

@@ -1,0 +1,358 @@
+/* Search, driven by Pagefind (index built by hooks/briefdesk/search.py into site/pagefind/).
+ *
+ * - The header box (partials/search.html) on every page: results as you type. Nothing of
+ *   the search engine is downloaded until the box is focused or typed in: pagefind.js, its
+ *   WebAssembly and index chunks are imported then, from a URL relative to the page, so the
+ *   site works from any static file server and any folder.
+ * - The search page (search/): query, facets (topic, place, year, outlet) and sort, kept
+ *   in the URL (?q=…&topic=…&place=…&year=…&outlet=…&sort=date) so a search can be cited.
+ * - On a briefing opened from a result (?pagefind-highlight=word…), the words are marked.
+ */
+(function () {
+  "use strict";
+
+  var box = document.querySelector("[data-bd-search]");
+  if (!box) return;
+  var ROOT = new URL(box.getAttribute("data-bd-root") || "./", location.href);
+  var BUNDLE = new URL(box.getAttribute("data-bd-pagefind") || "pagefind/", location.href).href;
+  var SEARCH_PAGE = new URL("search/", ROOT).href;
+  var HL = "pagefind-highlight";
+  var FACETS = [["topic", "Topic"], ["place", "Place"], ["year", "Year"], ["outlet", "Outlet"]];
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var loading = null;
+
+  /* ------------------------------------------------------------------ the engine */
+
+  function engine() {
+    if (!loading) {
+      loading = import(BUNDLE + "pagefind.js").then(function (pf) {
+        return Promise.resolve(pf.options({ baseUrl: ROOT.pathname, highlightParam: HL, excerptLength: 28 }))
+          .then(function () { return pf.init(); })
+          .then(function () { return pf; });
+      });
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  }
+
+  /* ------------------------------------------------------------------ rendering */
+
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  /* Pagefind's excerpt is text with <mark> around matches: keep only those tags. */
+  function excerpt(x) {
+    return String(x || "").replace(/<(?!\/?mark>)/g, "&lt;");
+  }
+
+  function formatDate(iso) {
+    if (!iso) return "Date not stated";
+    var p = iso.split("-");
+    if (p.length === 3) return +p[2] + " " + MONTHS[+p[1] - 1] + " " + p[0];
+    if (p.length === 2) return MONTHS[+p[1] - 1] + " " + p[0];
+    return p[0];
+  }
+
+  function itemHtml(d) {
+    var m = d.meta || {};
+    var f = d.filters || {};
+    var info = [formatDate(m.date)];
+    if (m.outlet) info.push(m.outlet);
+    var chips = (f.topic || []).map(function (t) { return '<span class="bd-sr__chip">' + esc(t) + "</span>"; });
+    return '<li class="md-search-result__item bd-sr"><a href="' + esc(d.url) + '" class="md-search-result__link bd-sr__link">' +
+      '<article class="md-search-result__article md-typeset">' +
+      '<h1 class="bd-sr__title">' + esc(m.title || d.url) + "</h1>" +
+      '<p class="bd-sr__info">' + esc(info.join(" · ")) + "</p>" +
+      '<p class="bd-sr__excerpt">' + excerpt(d.excerpt) + "</p>" +
+      (chips.length ? '<p class="bd-sr__chips">' + chips.join(" ") + "</p>" : "") +
+      "</article></a></li>";
+  }
+
+  function countText(n) {
+    return n === 0 ? "No matching briefings" : n === 1 ? "1 matching briefing" : n.toLocaleString("en") + " matching briefings";
+  }
+
+  function pageLink(state) {
+    var u = new URL(SEARCH_PAGE);
+    if (state.q) u.searchParams.set("q", state.q);
+    FACETS.forEach(function (f) {
+      (state[f[0]] || []).forEach(function (v) { u.searchParams.append(f[0], v); });
+    });
+    if (state.sort === "date") u.searchParams.set("sort", "date");
+    return u.href;
+  }
+
+  /* ------------------------------------------------------------------ the header box */
+
+  var toggle = document.getElementById("__search");
+  var input = box.querySelector("[data-bd-search-input]");
+  var form = box.querySelector("form");
+  var list = box.querySelector("[data-bd-search-list]");
+  var meta = box.querySelector("[data-bd-search-meta]");
+  var share = box.querySelector("[data-bd-search-share]");
+  var onSearchPage = !!document.querySelector("[data-bd-search-page]");
+  var seq = 0;
+  var HEADER_MAX = 8;
+
+  function open(on) {
+    if (toggle && toggle.checked !== on) toggle.checked = on;
+  }
+
+  function headerSearch() {
+    var n = ++seq;
+    var q = input.value.trim();
+    share.href = pageLink({ q: q });
+    if (!q) {
+      list.innerHTML = "";
+      meta.textContent = "Type to search the briefings";
+      return;
+    }
+    engine().then(function (pf) {
+      return pf.debouncedSearch(q, {}, 60);
+    }).then(function (s) {
+      if (!s || n !== seq) return;
+      return Promise.all(s.results.slice(0, HEADER_MAX).map(function (r) { return r.data(); })).then(function (data) {
+        if (n !== seq) return;
+        meta.textContent = countText(s.results.length);
+        var more = s.results.length > HEADER_MAX
+          ? '<li class="md-search-result__item bd-sr__all"><a class="md-search-result__link" href="' + esc(pageLink({ q: q })) +
+            '"><article class="md-search-result__article">All ' + s.results.length.toLocaleString("en") +
+            " results, with filters →</article></a></li>"
+          : "";
+        list.innerHTML = data.map(itemHtml).join("") + more;
+      });
+    }).catch(function () {
+      if (n === seq) meta.textContent = "Search is unavailable (its index could not be loaded).";
+    });
+  }
+
+  if (input && form && list) {
+    input.addEventListener("focus", function () { open(true); engine(); });
+    input.addEventListener("input", headerSearch);
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { open(false); input.blur(); }
+      else if (ev.key === "ArrowDown") {
+        var first = list.querySelector("a");
+        if (first) { ev.preventDefault(); first.focus(); }
+      }
+    });
+    list.addEventListener("keydown", function (ev) {
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var i = links.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (ev.key === "ArrowDown" && i < links.length - 1) { ev.preventDefault(); links[i + 1].focus(); }
+      else if (ev.key === "ArrowUp") { ev.preventDefault(); (i ? links[i - 1] : input).focus(); }
+      else if (ev.key === "Escape") { open(false); }
+    });
+    form.addEventListener("submit", function (ev) {  // Enter: the full results, on the search page
+      ev.preventDefault();
+      location.href = pageLink({ q: input.value.trim() });
+    });
+    form.addEventListener("reset", function () {
+      setTimeout(function () { headerSearch(); input.focus(); }, 0);
+    });
+    if (toggle) {
+      toggle.addEventListener("change", function () {  // the magnifier button on phones
+        if (toggle.checked) input.focus(); else input.blur();
+      });
+    }
+    document.addEventListener("keydown", function (ev) {  // "/" or "s" starts a search, as in Material
+      var t = ev.target;
+      if (ev.ctrlKey || ev.metaKey || ev.altKey || (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))) return;
+      if (ev.key === "/" || ev.key === "s" || ev.key === "f") {
+        ev.preventDefault();
+        if (onSearchPage) document.querySelector("[data-bd-search-page] input").focus();
+        else { open(true); input.focus(); }
+      }
+    });
+  }
+
+  /* ------------------------------------------------------------------ the search page */
+
+  var PAGE_SIZE = 20;
+
+  function readState() {
+    var p = new URLSearchParams(location.search);
+    var st = { q: (p.get("q") || "").trim(), sort: p.get("sort") === "date" ? "date" : "" };
+    FACETS.forEach(function (f) { st[f[0]] = p.getAll(f[0]).filter(Boolean); });
+    return st;
+  }
+
+  function searchPage(root) {
+    var state = readState();
+    root.innerHTML =
+      '<form class="bd-sp__form" role="search" action="" method="get">' +
+      '<label class="bd-sp__q"><span>Words</span><input type="search" name="q" autocomplete="off" ' +
+      'placeholder="e.g. border trade, Hyesan, Kim Jong Un" value="' + esc(state.q) + '"></label>' +
+      FACETS.map(function (f) {
+        return '<label class="bd-sp__facet"><span>' + f[1] + '</span><select name="' + f[0] + '" data-facet="' + f[0] + '">' +
+          '<option value="">Any ' + f[1].toLowerCase() + "</option></select></label>";
+      }).join("") +
+      '<label class="bd-sp__facet"><span>Sort</span><select name="sort"><option value="">Relevance</option>' +
+      '<option value="date">Date (newest first)</option></select></label>' +
+      "</form>" +
+      '<p class="bd-sp__status" aria-live="polite" data-status></p>' +
+      '<ol class="md-search-result__list bd-sp__results" data-results></ol>' +
+      '<p><button type="button" class="md-button bd-sp__more" data-more hidden>Show more results</button></p>';
+    var q = root.querySelector("input[name=q]");
+    var sortSel = root.querySelector("select[name=sort]");
+    var status = root.querySelector("[data-status]");
+    var results = root.querySelector("[data-results]");
+    var more = root.querySelector("[data-more]");
+    var selects = {};
+    FACETS.forEach(function (f) { selects[f[0]] = root.querySelector('select[data-facet="' + f[0] + '"]'); });
+    sortSel.value = state.sort;
+    var shown = 0, current = null, n = 0, totals = {};
+
+    function fillFacets(counts) {
+      FACETS.forEach(function (f) {
+        var sel = selects[f[0]];
+        var chosen = state[f[0]];
+        var values = Object.keys(totals[f[0]] || {});
+        chosen.forEach(function (v) { if (values.indexOf(v) < 0) values.push(v); });
+        values.sort(function (a, b) {
+          return f[0] === "year" ? (b > a ? 1 : b < a ? -1 : 0) : a.localeCompare(b, "en");
+        });
+        var c = (counts && counts[f[0]]) || totals[f[0]] || {};
+        sel.innerHTML = '<option value="">Any ' + f[1].toLowerCase() + "</option>" + values.map(function (v) {
+          return '<option value="' + esc(v) + '"' + (chosen.indexOf(v) >= 0 ? " selected" : "") + ">" + esc(v) +
+            " (" + (c[v] || 0).toLocaleString("en") + ")</option>";
+        }).join("");
+      });
+    }
+
+    function filters() {
+      var out = {};
+      FACETS.forEach(function (f) { if (state[f[0]].length) out[f[0]] = { any: state[f[0]] }; });
+      return out;
+    }
+
+    function showMore() {
+      var mine = n;
+      var slice = current.results.slice(shown, shown + PAGE_SIZE);
+      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
+        if (mine !== n) return;
+        results.insertAdjacentHTML("beforeend", data.map(itemHtml).join(""));
+        shown += slice.length;
+        more.hidden = shown >= current.results.length;
+      });
+    }
+
+    function run(push) {
+      var mine = ++n;
+      var url = pageLink(state);
+      if (url !== location.href) history[push ? "pushState" : "replaceState"](null, "", url);
+      var active = Object.keys(filters()).length;
+      document.title = (state.q ? "“" + state.q + "” – " : "") + document.title.replace(/^“.*?” – /, "");
+      if (!state.q && !active) {
+        results.innerHTML = "";
+        more.hidden = true;
+        status.textContent = "Type words to search, or choose a topic, place, year or outlet.";
+        fillFacets(null);
+        return;
+      }
+      status.textContent = "Searching…";
+      engine().then(function (pf) {
+        var opts = { filters: filters() };
+        if (state.sort === "date") opts.sort = { date: "desc" };
+        return pf.search(state.q || null, opts);
+      }).then(function (s) {
+        if (mine !== n) return;
+        current = s;
+        shown = 0;
+        results.innerHTML = "";
+        fillFacets(s.filters);
+        return showMore().then(function () {  // the count appears once the first results are shown
+          if (mine !== n) return;
+          status.textContent = countText(s.results.length) + (state.q ? " for “" + state.q + "”" : "") +
+            (active ? " (filtered)" : "") + (state.sort === "date" ? ", newest first" : "");
+        });
+      }).catch(function () {
+        if (mine === n) status.textContent = "Search is unavailable (its index could not be loaded).";
+      });
+    }
+
+    var typing = null;
+    q.addEventListener("input", function () {
+      clearTimeout(typing);
+      typing = setTimeout(function () { state.q = q.value.trim(); run(false); }, 120);
+    });
+    root.querySelector("form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      state.q = q.value.trim();
+      run(true);
+    });
+    FACETS.forEach(function (f) {
+      selects[f[0]].addEventListener("change", function () {
+        state[f[0]] = selects[f[0]].value ? [selects[f[0]].value] : [];
+        run(true);
+      });
+    });
+    sortSel.addEventListener("change", function () { state.sort = sortSel.value; run(true); });
+    more.addEventListener("click", showMore);
+    window.addEventListener("popstate", function () {
+      state = readState();
+      q.value = state.q;
+      sortSel.value = state.sort;
+      run(false);
+    });
+
+    input.value = state.q;
+    engine().then(function (pf) { return pf.filters(); }).then(function (all) {
+      totals = all || {};
+      run(false);
+    }).catch(function () { status.textContent = "Search is unavailable (its index could not be loaded)."; });
+    if (!state.q) q.focus();
+  }
+
+  var page = document.querySelector("[data-bd-search-page]");
+  if (page) searchPage(page);
+
+  /* ------------------------------------------------------------------ highlight on arrival */
+
+  function highlight() {
+    var params = new URLSearchParams(location.search);
+    var words = [];
+    params.getAll(HL).forEach(function (v) {
+      v.split(/\s+/).forEach(function (w) { w = w.replace(/[^\p{L}\p{N}]/gu, ""); if (w.length > 1) words.push(w); });
+    });
+    var body = document.querySelector("[data-pagefind-body]");
+    if (!words.length || !body) return;
+    var source = "(^|[^\\p{L}\\p{N}])(" + words.map(function (w) {
+      return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("|") + ")[\\p{L}\\p{N}]*";
+    var re = new RegExp(source, "giu"), probe = new RegExp(source, "iu");
+    var walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        var el = node.parentElement;
+        return el && !el.closest("script, style, mark, [hidden], .bd-cite, .headerlink") && probe.test(node.data)
+          ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+      }
+    });
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var text = node.data, frag = document.createDocumentFragment(), pos = 0, m;
+      re.lastIndex = 0;
+      while ((m = re.exec(text))) {
+        var start = m.index + m[1].length;
+        frag.appendChild(document.createTextNode(text.slice(pos, start)));
+        var mark = document.createElement("mark");
+        mark.className = "bd-hl";
+        mark.textContent = text.slice(start, re.lastIndex);
+        frag.appendChild(mark);
+        pos = re.lastIndex;
+      }
+      frag.appendChild(document.createTextNode(text.slice(pos)));
+      node.parentNode.replaceChild(frag, node);
+    });
+    var first = body.querySelector("mark.bd-hl");
+    if (first && !location.hash) first.scrollIntoView({ block: "center" });
+  }
+
+  highlight();
+})();
