@@ -35,6 +35,7 @@ pages: setup
 	$(BIN)/python -m hooks.briefdesk write out
 
 test: setup-dev browser
+	npm ci --prefix tests --ignore-scripts --no-audit --no-fund  # axe-core, vnu-jar (tests/package-lock.json)
 	$(BIN)/python -m pytest
 
 clean:

@@ -28,7 +28,7 @@ def test_one_link_per_province(vocab):
     svg = province_map_svg(vocab, COUNTS, href, title="Briefings <by> province")
     root = ET.fromstring(svg)
     assert root.tag == NS + "svg"
-    assert root.get("role") == "img" and root.get("viewBox")
+    assert root.get("role") == "group" and root.get("viewBox")
     assert root.find(NS + "title").text == "Briefings <by> province"
     assert "Schematic map" in root.find(NS + "desc").text
     links = root.findall(f".//{NS}a")

@@ -110,7 +110,7 @@ def province_map_svg(vocab, counts: Mapping[str, int], href: Callable[[str], str
     out: list[str] = []
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="prov-map" viewBox="0 0 {_fmt(width)} {_fmt(height)}" '
-        f'width="{_fmt(width)}" height="{_fmt(height)}" role="img" aria-labelledby="prov-map-title prov-map-desc">'
+        f'width="{_fmt(width)}" height="{_fmt(height)}" role="group" aria-labelledby="prov-map-title prov-map-desc">'
     )
     out.append(f'<title id="prov-map-title">{escape(title)}</title>')
     out.append(f'<desc id="prov-map-desc">{escape(desc)}</desc>')
