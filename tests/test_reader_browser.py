@@ -126,6 +126,8 @@ def test_a_briefing_prints_on_a4(browser, served, tmp_path):
     text = "\n".join(p.extract_text() for p in reader.pages)
     flat = " ".join(text.split())
     assert " ".join(title.split())[:40] in flat
+    first_page = " ".join(reader.pages[0].extract_text().split())
+    assert "https://briefings.example.org/briefings/suffering-covid-19-inspired" in first_page  # its address, on top
     assert "¶ 1" in flat and "¶ 8" in flat
     assert "Cite this briefing" in flat
     assert "https://briefings.example.org/b/8124163a8297e610/" in flat  # the short link, in the box

@@ -207,7 +207,8 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     for b in corpus.briefings:
         rec = citing.record(b, settings)
         records.append(rec)
-        pages[b.page_path] = render.render_page(b, citing.box_html(b, settings, rec, b.url), render.version_note(b))
+        pages[b.page_path] = render.render_page(b, citing.box_html(b, settings, rec, b.url), render.version_note(b),
+                                                canonical=rec["url"])
         heads[b.page_path] = citing.head_html(b, settings, rec)
         assets.update(citing.downloads(b, settings, rec))
         for old in b.versions:
@@ -216,7 +217,7 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
             src = listing.url_to_src(old["url"])
             pages[src] = render.render_page(
                 ob, citing.box_html(ob, settings, vrec, old["url"], version=old["version"]),
-                render.superseded_note(b, old), page_url=old["url"])
+                render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"])
             heads[src] = citing.head_html(ob, settings, vrec)
             assets.update(citing.downloads(ob, settings, vrec, version=old["version"]))
     assets.update(citing.archive_downloads(records, settings))
@@ -234,6 +235,9 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
         assets[short + "index.html"] = listing.redirect_html(short, b.url, settings.site_url, title=b.title)
     for url, (bid, reason) in sorted(corpus.assignment.withdrawn.items()):
         pages[listing.url_to_src(url)] = listing.withdrawn_md(bid, reason)
+    from .provmap import DEFAULT_CSS
+
+    assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
     assets["data/briefings.json"] = export.briefings_json(corpus.briefings, settings.site_url)
     assets["data/briefings.csv"] = export.briefings_csv(corpus.briefings, settings.site_url)
     assets["data/build-report.json"] = export.report_json(corpus.report())

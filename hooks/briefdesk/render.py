@@ -279,11 +279,14 @@ def neighbours_html(b: Briefing, from_url: str) -> str:
     return f'<nav class="bd-prevnext" aria-label="Archive">{"".join(links)}</nav>\n' if links else ""
 
 
-def render_page(b: Briefing, citation_box: str = "", version_note: str = "", page_url: str | None = None) -> str:
+def render_page(b: Briefing, citation_box: str = "", version_note: str = "", page_url: str | None = None,
+                canonical: str = "") -> str:
     url = page_url or b.url
+    print_url = f'<p class="bd-print-url" data-pagefind-ignore>{h(canonical)}</p>\n' if canonical else ""  # shown in print only
     parts = [
         front_matter(b),
         f"# {md_inline(b.title)}\n",
+        print_url,
         version_note,
         header_html(b),
         chips_html(b, url),
