@@ -54,6 +54,13 @@ RESERVED_IDS = frozenset({"all"})
 
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+# UTF-8 read as Windows-1252 leaves a lead byte's character (Â-ô) before a continuation
+# byte's (U+0080-U+00BF or the Windows-1252 specials). ftfy is slow, so it only looks at
+# texts where this shows.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False,
@@ -132,7 +139,7 @@ def decode(raw: bytes) -> tuple[str, str, list[str]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         notes.append("converted CRLF/CR line endings")
-    fixed = ftfy.fix_text(text, config=_FTFY)
+    fixed = ftfy.fix_text(text, config=_FTFY) if _MOJIBAKE_HINT.search(text) else text
     if fixed != text:
         notes.append("repaired mojibake or non-normalised Unicode")
         text = fixed
