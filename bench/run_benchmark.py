@@ -1,0 +1,649 @@
+"""Build benchmark at archive scale: the full MkDocs build against a plain-MkDocs baseline.
+
+    python bench/run_benchmark.py --sizes 100 1000 10000 --pipeline-sizes 100000 --serve-size 1000
+
+For every size in --sizes (full builds), in a temporary copy of the project
+(mkdocs.yml, docs/, hooks/; no seed articles, no URL registry):
+
+1. generate a synthetic corpus with bench/generate_corpus.py (seeded: --seed);
+2. "cold" build: `mkdocs build` with no registry, so every URL is new (not --strict:
+   the refusals are counted instead);
+3. "rebuild" (sizes up to --rebuild-max): the same build again, with the registry that
+   the cold build wrote, as a realistic rebuild;
+4. baseline: the pages the pipeline generated (what `python -m hooks.briefdesk write OUT`
+   writes; here written by the cold build's own process after its timing stopped, so the
+   pipeline does not run twice) copied into the docs/ of a project with the same
+   mkdocs.yml minus the `hooks:` entry, built by the same MkDocs, theme and plugins.
+   Headline: full build time / baseline build time.
+
+Each build runs in a fresh Python process (bench/out/_timed_build.py, written by this
+script) that times `mkdocs build` in-process and reads its peak RSS from getrusage;
+it wraps briefdesk.pipeline.build_corpus (without editing it) to record
+`corpus.timings`, the time of each pipeline stage inside the real build.
+
+The site is then measured: files and bytes, median briefing page, largest page,
+largest listing page (All briefings, topics, places, actors, archive), search data
+(search/search_index.json and/or pagefind/), and the most links to briefings on one page.
+
+For every size in --pipeline-sizes: generate, then run build_corpus alone (read, clean,
+describe, classify, registry, related, render, all in memory; no MkDocs), in a fresh
+process with its stage times and peak RSS.
+
+--serve-size N: start `mkdocs serve` on the N-briefing project, wait for the first build,
+append a marker sentence to one article and time until the served page shows it.
+
+Results accumulate in bench/out/results.json (one entry per measurement, with the
+command that made it); the "## Build" section of BENCHMARKS.md is rewritten from them
+(other sections are left alone) and printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate_corpus  # noqa: E402
+
+STAGES = ["read", "clean+describe", "classify", "registry", "related", "render"]
+LISTING_DIRS = ("briefings", "topics", "places", "actors", "archive")
+SITE_URL = "https://briefings.example.org/"
+
+TARGET_RATIO = 1.3
+TARGET_RSS_MB = 2048
+TARGET_PAGE_GROWTH = 0.10
+TARGET_LARGEST_KB = 500
+TARGET_SERVE_S = 5.0
+
+# Runs one build or one pipeline in a fresh process; argv: mode project site out.json [pages_out]
+TIMED_BUILD = r'''
+import json, os, resource, sys, time, traceback
+from pathlib import Path
+mode, project, site, out = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+pages_out = sys.argv[5] if len(sys.argv) > 5 else ""
+info = {"mode": mode}
+keep = {}
+os.chdir(project)
+if mode in ("full", "pipeline"):
+    sys.path.insert(0, str((project / "hooks").resolve()))
+    import briefdesk.pipeline as P
+    original = P.build_corpus
+    def build_corpus(settings):
+        t = time.perf_counter()
+        corpus = original(settings)
+        info["pipeline_s"] = time.perf_counter() - t
+        info["timings"] = dict(corpus.timings)
+        info["briefings"] = len(corpus.briefings)
+        info["refusals"] = len(corpus.refusals)
+        info["refusal_sample"] = [r.message() for r in corpus.refusals[:5]]
+        info["generated_pages"] = len(corpus.pages)
+        info["generated_assets"] = len(corpus.assets)
+        info["files_seen"] = corpus.files_seen
+        keep["corpus"] = corpus
+        return corpus
+    P.build_corpus = build_corpus
+t0 = time.perf_counter()
+try:
+    if mode == "pipeline":
+        P.build_corpus(P.Settings.for_project(project.resolve(), site_url=os.environ.get("BENCH_SITE_URL")))
+    else:
+        from mkdocs.__main__ import cli
+        cli.main(["build", "-f", str(project / "mkdocs.yml"), "-d", site], prog_name="mkdocs", standalone_mode=False)
+        hooks_for_search = os.environ.get("BENCH_BASELINE_SEARCH_HOOKS")
+        if mode == "plain" and hooks_for_search:  # the search index the full build makes, made the same way
+            t = time.perf_counter()
+            sys.path.insert(0, hooks_for_search)
+            from briefdesk import search
+            info["search_ok"] = bool(search.index_site(Path(site)))
+            info["search_s"] = time.perf_counter() - t
+    info["ok"] = True
+except BaseException as exc:  # record, do not hide
+    info["ok"] = False
+    info["error"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+info["wall_s"] = time.perf_counter() - t0
+info["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if pages_out and "corpus" in keep:
+    t = time.perf_counter()
+    P.write_pages(keep["corpus"], Path(pages_out))
+    info["write_pages_s"] = time.perf_counter() - t
+Path(out).write_text(json.dumps(info, indent=1))
+'''
+
+
+# ---------------------------------------------------------------------------------------
+# projects
+
+def make_project(dest: Path, *, hooks: bool = True) -> Path:
+    """A copy of the project like tests/conftest.copy_project(with_seeds=False): no seeds, no registry."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__"))
+    if hooks:
+        shutil.copytree(ROOT / "hooks", dest / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+        (dest / "hooks" / "registry" / "urls.yml").unlink(missing_ok=True)
+        shutil.rmtree(dest / "hooks" / "registry" / "versions", ignore_errors=True)
+    else:
+        (dest / "mkdocs.yml").write_text(strip_hooks((ROOT / "mkdocs.yml").read_text(encoding="utf-8")), encoding="utf-8")
+    (dest / "source_articles").mkdir(exist_ok=True)
+    return dest
+
+
+def strip_hooks(yml: str) -> str:
+    """mkdocs.yml without its `hooks:` entry (the baseline runs no Python of ours)."""
+    out = re.sub(r"(?m)^hooks:\s*\n(?:[ \t]+-.*\n?)+", "", yml)
+    if re.search(r"(?m)^hooks:", out):
+        raise SystemExit("could not remove the hooks: entry from mkdocs.yml")
+    return out
+
+
+def timed(mode: str, project: Path, site: Path, work: Path, pages_out: Path | None = None,
+          log_name: str = "build", search_hooks: Path | None = None) -> dict:
+    script = work / "_timed_build.py"
+    script.write_text(TIMED_BUILD, encoding="utf-8")
+    out = work / f"{log_name}.json"
+    out.unlink(missing_ok=True)
+    cmd = [sys.executable, str(script), mode, str(project), str(site), str(out)]
+    if pages_out:
+        cmd.append(str(pages_out))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", BENCH_SITE_URL=SITE_URL)
+    if search_hooks:
+        env["BENCH_BASELINE_SEARCH_HOOKS"] = str(search_hooks)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - t0
+    (work / f"{log_name}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    if not out.exists():
+        raise SystemExit(f"{log_name}: the timed process failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    info = json.loads(out.read_text())
+    info["process_s"] = elapsed
+    info["warnings"] = sum(1 for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("WARNING"))
+    m = re.search(r"Pagefind indexed the briefings in ([\d.]+) s", proc.stdout + proc.stderr)
+    if m:
+        info["search_s"] = float(m.group(1))
+    if not info.get("ok"):
+        print(f"  ! {log_name}: {info.get('error')}", file=sys.stderr)
+    return info
+
+
+# ---------------------------------------------------------------------------------------
+# measuring a site
+
+def is_briefing_page(rel: str) -> bool:
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[0] == "briefings" and parts[2] == "index.html" and parts[1] != "page"
+
+
+def is_listing_page(rel: str) -> bool:
+    return rel.endswith(".html") and rel.split("/")[0] in LISTING_DIRS and not is_briefing_page(rel)
+
+
+_BRIEFING_LINK = re.compile(r'href="(?:\.\./)*(?:briefings/)?([^"#/]+)/"')
+
+
+def briefing_links(html: str, rel: str) -> int:
+    """How many distinct briefings one page links to (relative links resolved)."""
+    base = rel.rsplit("/", 1)[0].split("/") if "/" in rel else []
+    found = set()
+    for m in re.finditer(r'href="([^"#?]+)', html):
+        href = m.group(1)
+        if "://" in href or href.startswith(("/", "mailto:")):
+            continue
+        parts = list(base)
+        for seg in href.split("/"):
+            if seg in ("", "."):
+                continue
+            if seg == "..":
+                if parts:
+                    parts.pop()
+            else:
+                parts.append(seg)
+        if len(parts) >= 2 and parts[0] == "briefings" and parts[1] != "page" and (len(parts) == 2 or parts[2] in ("", "index.html")):
+            found.add(parts[1])
+    return len(found)
+
+
+def measure_site(site: Path) -> dict:
+    files = 0
+    total = 0
+    briefing_sizes: list[int] = []
+    largest = (0, "")
+    largest_listing = (0, "")
+    most_links = (0, "")
+    html_pages = 0
+    for p in site.rglob("*"):
+        if not p.is_file():
+            continue
+        size = p.stat().st_size
+        files += 1
+        total += size
+        rel = p.relative_to(site).as_posix()
+        if not rel.endswith(".html"):
+            continue
+        html_pages += 1
+        if size > largest[0]:
+            largest = (size, rel)
+        if is_briefing_page(rel):
+            briefing_sizes.append(size)
+        elif is_listing_page(rel) and size > largest_listing[0]:
+            largest_listing = (size, rel)
+        if rel.split("/")[0] in LISTING_DIRS or rel == "index.html":
+            n = briefing_links(p.read_text(encoding="utf-8", errors="replace"), rel)
+            if n > most_links[0]:
+                most_links = (n, rel)
+    search = 0
+    idx = site / "search" / "search_index.json"
+    if idx.exists():
+        search += idx.stat().st_size
+    pf = site / "pagefind"
+    if pf.is_dir():
+        search += sum(f.stat().st_size for f in pf.rglob("*") if f.is_file())
+    return {
+        "files": files,
+        "bytes": total,
+        "html_pages": html_pages,
+        "briefing_pages": len(briefing_sizes),
+        "briefing_median": statistics.median(briefing_sizes) if briefing_sizes else 0,
+        "briefing_max": max(briefing_sizes) if briefing_sizes else 0,
+        "largest": largest,
+        "largest_listing": largest_listing,
+        "search_bytes": search,
+        "search_kind": "+".join(k for k, ok in (("search_index.json", idx.exists()), ("pagefind/", pf.is_dir())) if ok) or "none",
+        "most_briefing_links": most_links,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# benchmarks
+
+def run_full(n: int, seed: int, work: Path, rebuild: bool) -> dict:
+    base = work / f"full-{n}"
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    project = make_project(base / "project")
+    t0 = time.perf_counter()
+    generate_corpus.generate(n, seed, project / "source_articles")
+    gen_s = time.perf_counter() - t0
+    print(f"[full {n}] corpus generated in {gen_s:.1f} s; cold build…", flush=True)
+    pages = base / "pages"
+    cold = timed("full", project, project / "site", base, pages_out=pages, log_name="cold")
+    print(f"[full {n}] cold build {cold['wall_s']:.1f} s, {cold['maxrss_mb']:.0f} MB", flush=True)
+    result = {"kind": "full", "size": n, "seed": seed, "generate_s": gen_s, "cold": cold}
+    if rebuild:
+        re_ = timed("full", project, project / "site", base, log_name="rebuild")
+        print(f"[full {n}] rebuild {re_['wall_s']:.1f} s, {re_['maxrss_mb']:.0f} MB", flush=True)
+        result["rebuild"] = re_
+    result["site"] = measure_site(project / "site")
+    # baseline: the same generated pages as plain Markdown, no hooks
+    bproj = make_project(base / "baseline", hooks=False)
+    shutil.copytree(pages, bproj / "docs", dirs_exist_ok=True)
+    shutil.rmtree(pages)
+    search_hooks = None
+    if (project / "site" / "pagefind").is_dir() and (project / "hooks" / "briefdesk" / "search.py").exists():
+        search_hooks = project / "hooks"  # the full build indexes with Pagefind: so does the baseline
+    basel = timed("plain", bproj, bproj / "site", base, log_name="baseline", search_hooks=search_hooks)
+    print(f"[full {n}] baseline build {basel['wall_s']:.1f} s, {basel['maxrss_mb']:.0f} MB", flush=True)
+    result["baseline"] = basel
+    result["baseline_site"] = measure_site(bproj / "site")
+    shutil.rmtree(bproj / "site", ignore_errors=True)
+    return result
+
+
+def run_pipeline(n: int, seed: int, work: Path) -> dict:
+    base = work / f"pipeline-{n}"
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    project = make_project(base / "project")
+    t0 = time.perf_counter()
+    generate_corpus.generate(n, seed, project / "source_articles")
+    gen_s = time.perf_counter() - t0
+    print(f"[pipeline {n}] corpus generated in {gen_s:.1f} s; build_corpus…", flush=True)
+    info = timed("pipeline", project, project / "site", base, log_name="pipeline")
+    print(f"[pipeline {n}] {info['wall_s']:.1f} s, {info['maxrss_mb']:.0f} MB", flush=True)
+    shutil.rmtree(project / "source_articles", ignore_errors=True)
+    return {"kind": "pipeline", "size": n, "seed": seed, "generate_s": gen_s, "pipeline": info}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError, socket.timeout):
+        return 0, ""
+
+
+def run_serve(n: int, seed: int, work: Path, timeout: float = 1800) -> dict:
+    """mkdocs serve on an n-briefing project: time from one article's edit to the served change."""
+    base = work / f"full-{n}"
+    project = base / "project"
+    if not (project / "hooks" / "registry" / "urls.yml").exists():
+        project = make_project(work / f"serve-{n}" / "project")
+        generate_corpus.generate(n, seed, project / "source_articles")
+        timed("full", project, project / "site", project.parent, log_name="serve-prebuild")
+    records = json.loads((project / "site" / "data" / "briefings.json").read_text())
+    records = records.get("briefings", records) if isinstance(records, dict) else records
+    rec = next(r for r in records if r.get("source_file", "").endswith(".txt"))
+    src = project / "source_articles" / rec["source_file"]
+    url_path = rec["url"]
+    if "://" in url_path:
+        url_path = url_path.split("://", 1)[1].split("/", 1)[1]
+    port = free_port()
+    page = f"http://127.0.0.1:{port}/{url_path.lstrip('/')}"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    log = open(base / "serve.log", "w") if base.exists() else open(project.parent / "serve.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f",
+                             str(project / "mkdocs.yml")], cwd=project, stdout=log, stderr=subprocess.STDOUT,
+                            env=env, start_new_session=True)
+    out: dict = {"kind": "serve", "size": n, "seed": seed, "page": url_path}
+    try:
+        t0 = time.perf_counter()
+        while True:
+            status, _ = fetch(page)
+            if status == 200:
+                break
+            if proc.poll() is not None or time.perf_counter() - t0 > timeout:
+                raise RuntimeError("mkdocs serve did not come up; see serve.log")
+            time.sleep(0.5)
+        out["first_build_s"] = time.perf_counter() - t0
+        time.sleep(3)  # let the watcher settle
+        marker = f"Benchmark marker {int(time.time())} zq"
+        text = src.read_text(encoding="utf-8")
+        paras = text.split("\n\n")
+        i = max(range(len(paras)), key=lambda j: len(paras[j]))  # the longest paragraph: body text
+        paras[i] = paras[i].rstrip() + f" {marker}."
+        t0 = time.perf_counter()
+        src.write_text("\n\n".join(paras), encoding="utf-8")
+        while True:
+            status, body = fetch(page)
+            if marker in body:
+                break
+            if proc.poll() is not None or time.perf_counter() - t0 > timeout:
+                raise RuntimeError("the change never showed; see serve.log")
+            time.sleep(0.1)
+        out["edit_to_page_s"] = time.perf_counter() - t0
+        print(f"[serve {n}] first build {out['first_build_s']:.1f} s; edit visible after {out['edit_to_page_s']:.1f} s", flush=True)
+    except RuntimeError as exc:
+        out["error"] = str(exc)
+        print(f"[serve {n}] {exc}", flush=True)
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+    times = re.findall(r"Documentation built in ([\d.]+) seconds", (Path(log.name)).read_text())
+    out["mkdocs_reported_builds_s"] = [float(t) for t in times]
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# report
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    import mkdocs
+    try:
+        from importlib.metadata import version
+        mat = version("mkdocs-material")
+    except Exception:
+        mat = "?"
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": round(ram, 1), "python": platform.python_version(),
+            "mkdocs": mkdocs.__version__, "material": mat}
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:,.1f}"
+
+
+def mb(n: float) -> str:
+    return f"{n / 1024 / 1024:,.1f}"
+
+
+def exponent(t1: float, t2: float, n1: int, n2: int) -> str:
+    import math
+    if t1 <= 0 or t2 <= 0:
+        return "–"
+    return f"{math.log(t2 / t1) / math.log(n2 / n1):.2f}"
+
+
+def render_report(results: dict) -> str:
+    full = sorted((r for r in results["entries"].values() if r["kind"] == "full"), key=lambda r: r["size"])
+    pipe = sorted((r for r in results["entries"].values() if r["kind"] == "pipeline"), key=lambda r: r["size"])
+    serve = sorted((r for r in results["entries"].values() if r["kind"] == "serve"), key=lambda r: r["size"])
+    m = results.get("machine", {})
+    lines = ["## Build", ""]
+    lines.append(f"Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('ram_gb')} GB RAM, shared and noisy; "
+                 f"Python {m.get('python')}, MkDocs {m.get('mkdocs')}, Material {m.get('material')}.")
+    lines.append("Only ratios measured in one run mean much here; absolute seconds move with the load of the machine.")
+    lines.append("")
+    cmds = sorted({(r["date"], r["command"]) for r in results["entries"].values()})
+    lines.append("Commands (date, command):")
+    lines.append("")
+    for d, c in cmds:
+        lines.append(f"- {d}: `{c}`")
+    lines.append("")
+    if full:
+        lines += ["### Full builds against plain MkDocs", "",
+                  "*Cold*: no URL registry, every URL new. *Rebuild*: the same build again with the registry. "
+                  "*Baseline*: the same generated pages as plain Markdown in `docs/`, same theme and plugins, no hooks, "
+                  "then the same Pagefind indexing the hooks run (`briefdesk.search.index_site`); * marks a baseline run made "
+                  "before the runner did that, with the full build's own Pagefind time added. "
+                  "Times are of `mkdocs build` inside a fresh process (no interpreter start-up); RSS is the peak of that process.",
+                  "",
+                  "| briefings | refused | HTML files | cold s | rebuild s | baseline s | **cold / baseline** | peak RSS MB (full / baseline) | files | output MB | median briefing KB | largest page KB | largest listing KB | search data MB | most briefing links on a page |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for r in full:
+            c, b, s = r["cold"], r["baseline"], r["site"]
+            b = baseline_with_search(r)
+            rb = r.get("rebuild")
+            rss = max(c["maxrss_mb"], rb["maxrss_mb"] if rb else 0)
+            lines.append(
+                f"| {r['size']:,} | {c.get('refusals', '?')} | {s['html_pages']:,} | {c['wall_s']:.1f} | "
+                f"{rb['wall_s']:.1f} | " if rb else
+                f"| {r['size']:,} | {c.get('refusals', '?')} | {s['html_pages']:,} | {c['wall_s']:.1f} | – | ")
+            lines[-1] += (
+                f"{b['wall_s']:.1f}{b['note']} | **{c['wall_s'] / b['wall_s']:.2f}**"
+                + (f" (rebuild {rb['wall_s'] / b['wall_s']:.2f})" if rb else "")
+                + f" | {rss:,.0f} / {b['maxrss_mb']:,.0f} | {s['files']:,} | {mb(s['bytes'])} | {kb(s['briefing_median'])} | "
+                f"{kb(s['largest'][0])} (`{s['largest'][1]}`) | {kb(s['largest_listing'][0])} (`{s['largest_listing'][1]}`) | "
+                f"{mb(s['search_bytes'])} ({s['search_kind']}) | {s['most_briefing_links'][0]} (`{s['most_briefing_links'][1]}`) |")
+        lines.append("")
+    stage_rows = []
+    for r in full:
+        stage_rows.append((r["size"], "full build (cold)", r["cold"], r["cold"]["wall_s"]))
+    for r in pipe:
+        stage_rows.append((r["size"], "pipeline only", r["pipeline"], None))
+    if stage_rows:
+        lines += ["### Pipeline stages", "",
+                  "Seconds per stage (`corpus.timings`), measured inside the build; *MkDocs* is the rest of the build.",
+                  "",
+                  "| briefings | run | " + " | ".join(STAGES) + " | pipeline | MkDocs | peak RSS MB | pipeline ms / briefing |",
+                  "| ---: | --- | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | ---: | ---: |"]
+        for n, kind, info, wall in sorted(stage_rows, key=lambda x: (x[0], x[1])):
+            t = info.get("timings", {})
+            pipe_s = info.get("pipeline_s", 0)
+            rest = f"{wall - pipe_s:.1f}" if wall else "–"
+            lines.append(f"| {n:,} | {kind} | " + " | ".join(f"{t.get(s, 0):.2f}" for s in STAGES)
+                         + f" | {pipe_s:.1f} | {rest} | {info['maxrss_mb']:,.0f} | {1000 * pipe_s / max(n, 1):.1f} |")
+        lines.append("")
+        pts = sorted({(n, info["timings"].get(s, 0) if info.get("timings") else 0) for n, _, info, _ in stage_rows for s in ["x"]})
+        del pts
+        series = {}
+        for n, kind, info, _ in sorted(stage_rows, key=lambda x: x[0]):
+            series.setdefault(n, info)  # one point per size (full build preferred)
+        sizes = sorted(series)
+        if len(sizes) >= 2:
+            lines += ["Growth exponent k (time ∝ n^k) between consecutive sizes: 1.0 is linear, about 1.1 is n log n, 2 is quadratic.", "",
+                      "| sizes | " + " | ".join(STAGES) + " | pipeline | full build |",
+                      "| --- | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: |"]
+            for a, b in zip(sizes, sizes[1:]):
+                ia, ib = series[a], series[b]
+                cells = [exponent(ia["timings"].get(s, 0), ib["timings"].get(s, 0), a, b) for s in STAGES]
+                cells.append(exponent(ia.get("pipeline_s", 0), ib.get("pipeline_s", 0), a, b))
+                fa = next((r["cold"]["wall_s"] for r in full if r["size"] == a), 0)
+                fb = next((r["cold"]["wall_s"] for r in full if r["size"] == b), 0)
+                cells.append(exponent(fa, fb, a, b) if fa and fb else "–")
+                lines.append(f"| {a:,} → {b:,} | " + " | ".join(cells) + " |")
+            lines.append("")
+    if serve:
+        lines += ["### `mkdocs serve`: one article edited", "",
+                  "| briefings | first build s | edit → page shows it, s | builds MkDocs reported (s) |", "| ---: | ---: | ---: | --- |"]
+        for r in serve:
+            lines.append(f"| {r['size']:,} | {r.get('first_build_s', 0):.1f} | "
+                         f"{r['edit_to_page_s']:.1f} |" if "edit_to_page_s" in r else
+                         f"| {r['size']:,} | {r.get('first_build_s', 0):.1f} | {r.get('error')} |")
+            lines[-1] += f" {', '.join(f'{t:.1f}' for t in r.get('mkdocs_reported_builds_s', []))} |"
+        lines.append("")
+    lines += ["### Targets", ""] + [f"- {t}" for t in targets(full, pipe, serve)] + [""]
+    return "\n".join(lines)
+
+
+def baseline_with_search(r: dict) -> dict:
+    """The baseline's figures; when the full build made a Pagefind index and the baseline run
+    did not, the full build's own Pagefind time is added (marked *), so both sites have search."""
+    b = dict(r["baseline"], note="")
+    if r["cold"].get("search_s") and not b.get("search_s"):
+        b["wall_s"] = b["wall_s"] + r["cold"]["search_s"]
+        b["note"] = "*"
+    return b
+
+
+def targets(full: list, pipe: list, serve: list) -> list[str]:
+    out = []
+    by = {r["size"]: r for r in full}
+    big = by.get(10000) or (full[-1] if full else None)
+    if big:
+        ratio = big["cold"]["wall_s"] / baseline_with_search(big)["wall_s"]
+        rss = max(big["cold"]["maxrss_mb"], big.get("rebuild", {}).get("maxrss_mb", 0))
+        out.append(f"Full build at {big['size']:,} within {TARGET_RATIO}x the baseline: {ratio:.2f}x → "
+                   + ("met" if ratio <= TARGET_RATIO else "**missed**"))
+        out.append(f"Peak memory at {big['size']:,} within {TARGET_RSS_MB:,} MB: {rss:,.0f} MB → "
+                   + ("met" if rss <= TARGET_RSS_MB else "**missed**"))
+    if full and len(full) >= 2:
+        small, large = full[0], full[-1]
+        g = large["site"]["briefing_median"] / small["site"]["briefing_median"] - 1
+        out.append(f"Median briefing page at {large['size']:,} within 10% of {small['size']:,}: "
+                   f"{kb(small['site']['briefing_median'])} → {kb(large['site']['briefing_median'])} KB ({g:+.1%}) → "
+                   + ("met" if abs(g) <= TARGET_PAGE_GROWTH else "**missed**"))
+    for r in full:
+        size = r["site"]["largest"]
+        out.append(f"Largest page at {r['size']:,} under {TARGET_LARGEST_KB} KB: {kb(size[0])} KB (`{size[1]}`) → "
+                   + ("met" if size[0] < TARGET_LARGEST_KB * 1024 else "**missed**"))
+    for r in serve:
+        if "edit_to_page_s" in r:
+            out.append(f"`mkdocs serve` at {r['size']:,}: edit visible after {r['edit_to_page_s']:.1f} s (target {TARGET_SERVE_S:.0f} s) → "
+                       + ("met" if r["edit_to_page_s"] <= TARGET_SERVE_S else "**missed**"))
+    return out
+
+
+def write_section(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"(?ms)^## Build\n.*?(?=^## |\Z)")
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section.rstrip() + "\n\n", text, count=1)
+    else:
+        text = text.rstrip() + "\n\n" + section.rstrip() + "\n"
+    path.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000], help="full MkDocs builds")
+    ap.add_argument("--pipeline-sizes", type=int, nargs="*", default=[], help="build_corpus only, no MkDocs")
+    ap.add_argument("--serve-size", type=int, default=0, help="mkdocs serve edit check on this many briefings (0: skip)")
+    ap.add_argument("--rebuild-max", type=int, default=1000, help="also time a rebuild (registry in place) up to this size")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--work", type=Path, default=HERE / "out", help="scratch folder (default bench/out/, git-ignored)")
+    ap.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    ap.add_argument("--fresh", action="store_true", help="forget earlier results in WORK/results.json")
+    ap.add_argument("--keep", action="store_true", help="keep the generated projects")
+    ap.add_argument("--report-only", action="store_true", help="rewrite the report from WORK/results.json, measure nothing")
+    a = ap.parse_args(argv)
+
+    work = a.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    store = work / "results.json"
+    results = json.loads(store.read_text()) if store.exists() and not a.fresh else {"entries": {}}
+    results["machine"] = machine()
+    command = "python bench/run_benchmark.py " + " ".join(shlex.quote(x) for x in (argv if argv is not None else sys.argv[1:]))
+    date = _dt.date.today().isoformat()
+
+    def save(key: str, entry: dict) -> None:
+        entry["command"] = command
+        entry["date"] = date
+        if store.exists():  # another run may share this folder: keep its entries
+            results["entries"] = {**json.loads(store.read_text())["entries"], **results["entries"]}
+        results["entries"][key] = entry
+        store.write_text(json.dumps(results, indent=1))
+        write_section(a.output, render_report(results))
+
+    if a.report_only:
+        a.sizes, a.pipeline_sizes, a.serve_size = [], [], 0
+    for n in a.sizes:
+        save(f"full:{n}", run_full(n, a.seed, work, rebuild=n <= a.rebuild_max))
+    for n in a.pipeline_sizes:
+        save(f"pipeline:{n}", run_pipeline(n, a.seed, work))
+    if a.serve_size:
+        save(f"serve:{a.serve_size}", run_serve(a.serve_size, a.seed, work))
+    if not a.keep:
+        for n in a.sizes:
+            shutil.rmtree(work / f"full-{n}", ignore_errors=True)
+        for n in a.pipeline_sizes:
+            shutil.rmtree(work / f"pipeline-{n}", ignore_errors=True)
+        if a.serve_size:
+            shutil.rmtree(work / f"serve-{a.serve_size}", ignore_errors=True)
+    report = render_report(results)
+    write_section(a.output, report)
+    print(report)
+    print(f"(written to {a.output})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
