@@ -116,7 +116,15 @@ def on_post_build(config):
         len(corpus.refusals),
     )
     publish.finish_site(config.site_dir)  # sitemap.xml.gz without a timestamp
-    search.index_site(Path(config.site_dir), log)  # Pagefind's index into site/pagefind/
+    if _serving():
+        search.index_site_in_background(Path(config.site_dir), log)  # show edits without waiting
+    else:
+        search.index_site(Path(config.site_dir), log)  # Pagefind's index into site/pagefind/
+
+
+def _serving() -> bool:
+    """True under `mkdocs serve` (MkDocs tells hooks nothing else about the command)."""
+    return "serve" in sys.argv[1:3]
 
 
 def on_serve(server, config, builder):

@@ -119,11 +119,12 @@ def _clean(text: Any) -> str:
     """Collapse all whitespace to single spaces and drop control characters."""
     if text is None:
         return ""
-    s = str(text)
-    s = "".join(ch for ch in s
-                if not (unicodedata.category(ch) in ("Cc", "Cs")
-                        and not ch.isspace()))
+    s = _CONTROL_OR_SURROGATE.sub("", str(text))
     return " ".join(s.split())
+
+
+# Unicode categories Cc (control) and Cs (surrogate), less the white space that split() folds.
+_CONTROL_OR_SURROGATE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
 
 
 def is_organisation(name: str) -> bool:
@@ -131,10 +132,19 @@ def is_organisation(name: str) -> bool:
     n = _clean(name)
     if not n:
         return False
-    for marker in ORGANISATION_MARKERS:
-        if re.search(r"(?<!\w)" + re.escape(marker) + r"(?!\w)", n, re.IGNORECASE):
-            return True
-    return False
+    return bool(_organisation_re().search(n))
+
+
+_ORG_RE: list = []
+
+
+def _organisation_re() -> re.Pattern:
+    """One pattern for all ORGANISATION_MARKERS (compiled once; the list is editable
+    before first use)."""
+    if not _ORG_RE:
+        alternatives = "|".join(re.escape(m) for m in sorted(ORGANISATION_MARKERS, key=len, reverse=True))
+        _ORG_RE.append(re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE))
+    return _ORG_RE[0]
 
 
 def _is_hangul(s: str) -> bool:

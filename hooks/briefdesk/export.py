@@ -15,7 +15,7 @@ CSV_LIST_SEPARATOR = "; "
 FIELDS = (
     "id", "url", "path", "title", "title_derived", "date", "date_source", "authors", "translators",
     "editors", "outlet", "source_url", "summary", "summary_derived", "language", "word_count",
-    "reading_minutes", "regions", "topics", "actors", "source_file", "content_hash",
+    "reading_minutes", "regions", "topics", "actors", "source_file", "content_hash", "version", "revised",
 )
 
 
@@ -44,6 +44,13 @@ def record(b: Briefing, site_url: str | None) -> dict[str, Any]:
         "actors": [a["name"] for a in b.actors],
         "source_file": b.source_file,
         "content_hash": b.content_hash,
+        "version": b.version,
+        "revised": b.revised,
+        # why each label was assigned: the terms that matched and how often
+        "label_evidence": {
+            kind: [{"id": x["id"], "score": x.get("score"), "evidence": x.get("evidence", {})} for x in labels]
+            for kind, labels in (("topics", b.topics), ("regions", b.regions), ("actors", b.actors))
+        },
     }
 
 
@@ -53,7 +60,7 @@ def briefings_json(briefings: list[Briefing], site_url: str | None) -> str:
 
 def briefings_csv(briefings: list[Briefing], site_url: str | None) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for b in briefings:
         row = record(b, site_url)

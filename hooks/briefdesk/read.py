@@ -134,7 +134,7 @@ def decode(raw: bytes) -> tuple[str, str, list[str]]:
         except UnicodeDecodeError:
             raise RefusedError("not UTF-8 and not Windows-1252 text") from None
     sample = text[:8192]
-    if sample and sum(1 for c in sample if _CONTROL_RE.match(c)) > max(16, len(sample) * 0.1):
+    if sample and len(_CONTROL_RE.findall(sample)) > max(16, len(sample) * 0.1):
         raise RefusedError("binary file (mostly control characters), not text")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -59,6 +59,13 @@ def superseded_note(current: Briefing, old: dict) -> str:
     )
 
 
+def _label_summary(label: dict[str, Any]) -> dict[str, Any]:
+    """A label as the front matter keeps it: why it was assigned, in one line
+    ("import disease×3; self-reliance×1"); data/briefings.json has it as data (label_evidence)."""
+    evidence = "; ".join(f"{term}×{n}" for term, n in sorted(label.get("evidence", {}).items()))
+    return {"id": label["id"], "name": label["name"], "score": label.get("score"), "evidence": evidence}
+
+
 def front_matter_record(b: Briefing) -> dict[str, Any]:
     """Everything known about the briefing, unescaped, for the page's front matter."""
     return {
@@ -80,9 +87,9 @@ def front_matter_record(b: Briefing) -> dict[str, Any]:
         "language": b.language,
         "word_count": b.word_count,
         "reading_minutes": b.reading_minutes,
-        "topics": b.topics,
-        "regions": b.regions,
-        "actors": b.actors,
+        "topics": [_label_summary(x) for x in b.topics],
+        "regions": [_label_summary(x) for x in b.regions],
+        "actors": [_label_summary(x) for x in b.actors],
         "content_hash": b.content_hash,
         "version": b.version,
         "revised": b.revised,

@@ -53,6 +53,32 @@ def command(site_dir: Path, glob: str | None = None) -> list[str]:
     ]
 
 
+_BACKGROUND: dict[str, subprocess.Popen] = {}
+
+
+def index_site_in_background(site_dir: Path, log: Any = None, glob: str | None = None) -> None:
+    """For `mkdocs serve`: start Pagefind and return at once, so an edited page shows
+    without waiting for the index (search catches up a few seconds later). A run still
+    going from the previous rebuild is stopped first."""
+    log = log or _log
+    site_dir = Path(site_dir)
+    previous = _BACKGROUND.pop(str(site_dir), None)
+    if previous is not None and previous.poll() is None:
+        previous.kill()
+        previous.wait()
+    out = site_dir / BUNDLE_DIR
+    if out.exists():
+        shutil.rmtree(out, ignore_errors=True)
+    try:
+        _BACKGROUND[str(site_dir)] = subprocess.Popen(
+            command(site_dir, glob), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+    except OSError as exc:
+        log.warning("Search index not built: Pagefind could not run (%s); install pagefind-bin", exc)
+        return
+    log.info("Search index: Pagefind is indexing in the background (search works once it is done)")
+
+
 def index_site(site_dir: Path, log: Any = None, glob: str | None = None) -> bool:
     """Index the built site with Pagefind. Returns True when the bundle was written."""
     log = log or _log
