@@ -30,6 +30,7 @@ from briefdesk import search  # noqa: E402
 from briefdesk.clean import RulesError  # noqa: E402
 from briefdesk.pipeline import Corpus, Settings, build_corpus  # noqa: E402
 from briefdesk.registry import RegistryError  # noqa: E402
+from briefdesk.taxonomy import topic_counts  # noqa: E402
 
 # Under the "mkdocs" namespace, so that `mkdocs build --strict` counts these warnings.
 log = logging.getLogger("mkdocs.hooks.briefings")
@@ -69,6 +70,11 @@ def on_pre_build(config):
         raise PluginError(
             f"briefings: {len(corpus.errors)} published URL(s) would break; site/ was left as it was"
         )
+    # the 404 page (a theme template, served at any depth) lists the topics
+    config.extra["bd_topics"] = [
+        {"url": f"topics/{tid}/", "label": label, "count": n}
+        for tid, label, n in topic_counts(corpus.briefings, settings.editorial_dir)
+    ]
     if config.strict and (corpus.refusals or corpus.warnings):
         raise Abort(
             f"Aborted in strict mode: {len(corpus.refusals)} source file(s) refused (see the warnings above); "

@@ -164,3 +164,13 @@ def test_other_real_articles_build_the_same_way(tmp_path):
     body = " ".join(p.get_text(" ", strip=True) for p in page.select("p.bd-para"))
     assert "SOURCE" not in body and "(END)" not in body and "markets currency" not in body
     assert (project / "hooks" / "registry" / "urls.yml").read_text().count("url:") == 1
+
+
+def test_404_offers_search_and_topics(seed_site):
+    page = soup(seed_site.site / "404.html")
+    form = page.select_one("form.bd-404-search")
+    assert form["action"] == "/search/" and form.select_one('input[name="q"]')
+    topics = [a["href"] for a in page.select('a[href^="/topics/"]')]
+    assert len(topics) >= 8
+    for href in topics:
+        assert (seed_site.site / href.strip("/") / "index.html").exists(), href
