@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import citing, export, listing, render, taxonomy, versions
+from . import citing, export, listing, parallel, render, taxonomy, versions
 from . import publish
 from .clean import CleanRules, clean, load_rules
 from .describe import describe
@@ -101,21 +101,23 @@ def _rules(settings: Settings) -> tuple[CleanRules, str]:
     return _RULES[str(path)][1], digest
 
 
-def _describe_cached(article, rules: CleanRules, rules_digest: str, settings: Settings) -> Briefing:
-    key = hashlib.sha256(
+def _describe_key(article, rules_digest: str, settings: Settings) -> str:
+    """Cache key: the article's text and metadata, the cleaning rules, the language."""
+    return hashlib.sha256(
         "\0".join(
             [article.content_hash, json.dumps(article.metadata, sort_keys=True), rules_digest,
              settings.default_language, article.source_file]
         ).encode()
     ).hexdigest()
-    hit = _CACHE.get(key)
-    if hit is None:
-        hit = describe(article, clean(article.text, rules), settings.default_language)
-        _CACHE[key] = hit
-    # a fresh copy for this build: later stages set url, labels and related links
-    import copy
 
-    return copy.copy(hit)
+
+def _describe_job(job) -> Briefing | str:
+    """Clean and describe one article; a refusal comes back as its reason."""
+    article, rules, language = job
+    try:
+        return describe(article, clean(article.text, rules), language)
+    except RefusedError as exc:
+        return exc.reason
 
 
 def build_corpus(settings: Settings) -> Corpus:
@@ -129,11 +131,19 @@ def build_corpus(settings: Settings) -> Corpus:
     rules, rules_digest = _rules(settings)
     refusals = list(result.refusals)
     described: list[Briefing] = []
-    for article in result.articles:
-        try:
-            described.append(_describe_cached(article, rules, rules_digest, settings))
-        except RefusedError as exc:
-            refusals.append(Refusal(article.source_file, exc.reason))
+    keys = [_describe_key(a, rules_digest, settings) for a in result.articles]
+    misses = [i for i, key in enumerate(keys) if key not in _CACHE]
+    fresh = parallel.ordered_map(_describe_job, [(result.articles[i], rules, settings.default_language) for i in misses])
+    for i, outcome in zip(misses, fresh):
+        if isinstance(outcome, Briefing):
+            _CACHE[keys[i]] = outcome
+        else:
+            refusals.append(Refusal(result.articles[i].source_file, outcome))
+    import copy
+
+    for key in keys:
+        if key in _CACHE:  # a fresh copy for this build: later stages set url, labels, related links
+            described.append(copy.copy(_CACHE[key]))
     timings["clean+describe"] = time.perf_counter() - t0
 
     registry = Registry.load(settings.registry_path)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import classify as cls
+from . import parallel
 from . import related as rel
 from .listing import list_html, pager_html, page_url, url_to_src, _yaml_str
 from .model import Briefing, Refusal
@@ -51,26 +52,42 @@ def _label_dict(label: cls.Label, category: str) -> dict[str, Any]:
     return d
 
 
+PARALLEL_MIN: int | None = None  # None: parallel.MIN_ITEMS
+
+
+def _classify_job(job: tuple[cls.Vocabulary, list[str], list[str], str]) -> cls.Labels:
+    vocab, paragraphs, captions, title = job
+    return cls.classify(vocab, paragraphs, captions, title=title)
+
+
 def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[Refusal]) -> list[Briefing]:
     """Label every briefing; an editor's label that the vocabulary lacks refuses the article."""
     vocab, digest = load_vocabulary(editorial_dir)
-    kept = []
+    keys, overrides = [], []
     for b in briefings:
         add = {c: b.metadata.get(k, []) for c, k in (("topics", "topics"), ("places", "regions"), ("actors", "actors"))}
         remove = {c: b.metadata.get(k, []) for c, k in
                   (("topics", "exclude_topics"), ("places", "exclude_regions"), ("actors", "exclude_actors"))}
-        key = hashlib.sha256("\0".join([b.content_hash, digest, json.dumps([add, remove], sort_keys=True),
-                                        b.title]).encode()).hexdigest()
-        labels = _LABEL_CACHE.get(key)
+        overrides.append(({k: v for k, v in add.items() if v}, {k: v for k, v in remove.items() if v}))
+        keys.append(hashlib.sha256("\0".join([b.content_hash, digest, json.dumps([add, remove], sort_keys=True),
+                                              b.title]).encode()).hexdigest())
+    misses = [i for i, key in enumerate(keys) if key not in _LABEL_CACHE]
+    fresh = parallel.ordered_map(
+        _classify_job,
+        [(vocab, briefings[i].clean.paragraphs, briefings[i].clean.captions, briefings[i].title) for i in misses],
+        PARALLEL_MIN,
+    )
+    computed = dict(zip(misses, fresh))
+    kept = []
+    for i, b in enumerate(briefings):
+        labels = _LABEL_CACHE.get(keys[i])
         if labels is None:
-            labels = cls.classify(vocab, b.clean.paragraphs, b.clean.captions, title=b.title)
             try:
-                labels = cls.apply_overrides(labels, {k: v for k, v in add.items() if v},
-                                             {k: v for k, v in remove.items() if v}, vocab)
+                labels = cls.apply_overrides(computed[i], overrides[i][0], overrides[i][1], vocab)
             except cls.VocabularyError as exc:
                 refusals.append(Refusal(b.source_file, f"{exc} (add it to hooks/editorial or fix the id)"))
                 continue
-            _LABEL_CACHE[key] = labels
+            _LABEL_CACHE[keys[i]] = labels
         b.topics = [_label_dict(lb, "topics") for lb in labels.topics]
         b.regions = [_label_dict(lb, "places") for lb in labels.places]
         b.actors = [_label_dict(lb, "actors") for lb in labels.actors]
