@@ -15,6 +15,10 @@ kept (it is still usable without search).
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import io
+import json
 import logging
 import shutil
 import subprocess
@@ -96,8 +100,64 @@ def index_site(site_dir: Path, log: Any = None, glob: str | None = None) -> bool
         detail = " ".join((proc.stderr or proc.stdout or "no output").split())[-300:]
         log.warning("Search index not built: Pagefind exited with %s: %s", proc.returncode, detail)
         return False
+    normalise_bundle(out)
     log.info("Search index: Pagefind indexed the briefings in %.1f s (%s/)", time.perf_counter() - t0, BUNDLE_DIR)
     return True
+
+
+# --------------------------------------------------------------------------- reproducible bundle
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _read_chunk(path: Path) -> Any:
+    import cbor2
+
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise ValueError(f"{path.name}: not a Pagefind chunk")
+    return cbor2.loads(data[len(_SIGNATURE):])
+
+
+def _chunk_bytes(value: Any) -> bytes:
+    import cbor2
+
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as gz:
+        gz.write(_SIGNATURE + cbor2.dumps(value))
+    return buf.getvalue()
+
+
+def normalise_bundle(out: Path) -> None:
+    """Make Pagefind's bundle the same bytes for the same site. Pagefind writes each
+    filter's values in hash-map order, which changes from run to run, and names the
+    filter chunks, the metadata file and the entry point's reference after that content.
+    Sort the values, rewrite the chunks (gzip without a timestamp), and rename them after
+    their new content. Index and fragment chunks are already deterministic."""
+    entry_path = out / "pagefind-entry.json"
+    if not entry_path.exists():
+        return
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in sorted(entry.get("languages", {}).items()):
+        meta_path = out / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_chunk(meta_path)
+        filters = meta[3]
+        renamed = []
+        for name, chunk_hash in filters:
+            chunk_path = out / "filter" / f"{chunk_hash}.pf_filter"
+            filter_name, values = _read_chunk(chunk_path)
+            data = _chunk_bytes([filter_name, sorted(values, key=lambda v: v[0])])
+            new_hash = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
+            chunk_path.unlink()
+            (out / "filter" / f"{new_hash}.pf_filter").write_bytes(data)
+            renamed.append([name, new_hash])
+        meta[3] = sorted(renamed)
+        data = _chunk_bytes(meta)
+        new_meta = f"{language}_{hashlib.sha256(data).hexdigest()[:10]}"
+        meta_path.unlink()
+        (out / f"pagefind.{new_meta}.pf_meta").write_bytes(data)
+        info["hash"] = new_meta
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- variants
