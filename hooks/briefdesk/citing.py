@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import cite
+from . import cite, export
 from .model import Briefing
-from .text import h, rel_url
+from .text import absolute_url, h, rel_url
 
 STYLES = (("chicago", "Chicago (author-date)"), ("apa", "APA 7"), ("mla", "MLA 9"))
 ACCESS_FORMAT = {"chicago": "mdy", "apa": "mdy", "mla": "dmy"}
@@ -25,7 +25,7 @@ DOWNLOADS = (
 
 
 def absolute(settings, url: str) -> str:
-    return (settings.site_url.rstrip("/") + "/" + url) if settings.site_url else "/" + url
+    return absolute_url(settings.site_url, url)
 
 
 def site_info(settings) -> dict[str, str]:
@@ -34,26 +34,15 @@ def site_info(settings) -> dict[str, str]:
 
 def record(b: Briefing, settings, version: int | None = None, version_url: str | None = None,
            revised: str | None = None) -> dict[str, Any]:
-    return {
-        "id": b.id,
-        "url": absolute(settings, b.url),
+    """The export record (export.record) with what citations need besides."""
+    rec = export.record(b, settings.site_url)
+    rec.update({
         "short_url": absolute(settings, f"b/{b.id}/"),
-        "title": b.title,
-        "title_derived": b.title_derived,
-        "date": b.date,
-        "authors": b.authors,
-        "translators": b.translators,
-        "editors": b.editors,
-        "outlet": b.outlet,
-        "source_url": b.source_url,
-        "summary": b.summary,
-        "language": b.language,
         "version": version or b.version,
         "version_url": absolute(settings, version_url) if version_url else None,
         "revised": revised if revised is not None else b.revised,
-        "topics": [t["name"] for t in b.topics],
-        "regions": [r["name"] for r in b.regions],
-    }
+    })
+    return rec
 
 
 def _with_access_span(html_text: str, style: str) -> str:

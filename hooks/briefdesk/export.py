@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from .model import Briefing
+from .text import absolute_url
 
 CSV_LIST_SEPARATOR = "; "
 FIELDS = (
@@ -20,10 +21,10 @@ FIELDS = (
 
 
 def record(b: Briefing, site_url: str | None) -> dict[str, Any]:
-    url = (site_url.rstrip("/") + "/" + b.url) if site_url else "/" + b.url
+    """One briefing as researchers get it in briefings.json (and, flattened, the CSV)."""
     return {
         "id": b.id,
-        "url": url,
+        "url": absolute_url(site_url, b.url),
         "path": b.url,
         "title": b.title,
         "title_derived": b.title_derived,

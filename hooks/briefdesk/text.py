@@ -36,3 +36,9 @@ def rel_url(from_url: str, to_url: str) -> str:
     if target.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return "./" if rel in (".", "./") else rel
+
+
+def absolute_url(site_url: str | None, path: str) -> str:
+    """A site path ("briefings/x/") as the address readers cite: under site_url when the
+    site has one, else from the server root."""
+    return (site_url.rstrip("/") + "/" + path) if site_url else "/" + path
