@@ -91,6 +91,10 @@ def on_files(files: Files, config):
         files.append(File.generated(config, src, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
     for dest, text in sorted(corpus.assets.items()):
         files.append(File.generated(config, dest, content=text))
+    # MkDocs' files now hold the text: do not keep a second copy through the build
+    _state["page_count"] = len(corpus.pages)
+    corpus.pages.clear()
+    corpus.assets.clear()
     return files
 
 
@@ -117,7 +121,7 @@ def on_post_build(config):
         "%d metadata files, %d refused. Account: data/build-report.json",
         corpus.files_seen,
         len(corpus.briefings),
-        len(corpus.pages),
+        _state.get("page_count", 0),
         len(corpus.metadata_files),
         len(corpus.refusals),
     )
