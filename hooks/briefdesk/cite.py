@@ -74,41 +74,34 @@ __all__ = [
 
 ACCESSED_TOKEN = "{accessed}"
 
+
+def _load_names() -> dict:
+    """The name lists editors keep in hooks/editorial/names.yml (empty if missing)."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / "editorial" / "names.yml"
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return {}
+
 # --------------------------------------------------------------------------
 # Names
 # --------------------------------------------------------------------------
 
-#: Common Korean surnames (romanised).  Editable: add spellings as needed.
-KOREAN_SURNAMES: set[str] = {
-    "Kim", "Gim", "Lee", "Yi", "Rhee", "Ri", "Rhie", "Park", "Pak", "Bak",
-    "Choi", "Choe", "Jong", "Jung", "Chung", "Jeong", "Chong", "Kang", "Cho",
-    "Jo", "Yoon", "Yun", "Jang", "Chang", "Lim", "Im", "Rim", "Han", "Oh",
-    "O", "Seo", "So", "Suh", "Shin", "Sin", "Kwon", "Hwang", "Ahn", "An",
-    "Song", "Yoo", "Yu", "Ryu", "Hong", "Jeon", "Jon", "Chon", "Ko", "Go",
-    "Moon", "Mun", "Yang", "Ryang", "Son", "Bae", "Pae", "Baek", "Paek",
-    "Heo", "Ho", "Huh", "Nam", "Sim", "Shim", "Noh", "No", "Roh", "Ro", "Ha",
-    "Kwak", "Sung", "Seong", "Cha", "Ju", "Joo", "Woo", "U", "Koo", "Ku",
-    "Min", "Na", "Ra", "Jin", "Eom", "Um", "Chae", "Won", "Cheon", "Chun",
-    "Bang", "Pang", "Kong", "Gong", "Hyun", "Hyon", "Ham", "Yeo", "Byun",
-    "Pyon", "Byeon", "Tak", "Maeng", "Ok", "Pyo", "Pyun", "Ji", "Chi",
-    "Myung", "Gu", "Do", "To", "Seok", "Sok", "Kil", "Gil", "Wi", "Ma",
-    "Jeung", "Yeom", "Yom", "Ryom", "Ryu", "Yeon", "Yon", "Ryon",
-}
+#: Common Korean surnames (romanised) and the words that mark an organisation: editorial
+#: data in hooks/editorial/names.yml.
+_NAMES = _load_names()
+KOREAN_SURNAMES: set[str] = set(_NAMES.get("korean_surnames") or ())
 
 #: Two-syllable Korean family names written in Hangul.
 _HANGUL_DOUBLE_SURNAMES = {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문"}
 
 #: Words/phrases marking an organisation rather than a person.  Matched as
-#: whole words, case-insensitively.  Editable.
-ORGANISATION_MARKERS: list[str] = [
-    "Team", "Committee", "Agency", "News", "Institute", "Center", "Centre",
-    "Desk", "Staff", "Daily NK", "Editorial", "Editors", "Reporters",
-    "Correspondents", "Ministry", "Association", "Bureau", "Office",
-    "Council", "Foundation", "University", "Network", "Group", "Service",
-    "Commission", "Organization", "Organisation", "Department", "Radio",
-    "Press", "Times", "KCNA", "Yonhap", "Reuters", "Rodong Sinmun",
-    "Project", "Program", "Programme", "Society", "Board", "Unit",
-]
+#: whole words, case-insensitively.
+ORGANISATION_MARKERS: list[str] = list(_NAMES.get("organisation_markers") or ())
 
 _PARTICLES = {"van", "von", "de", "der", "den", "du", "da", "di", "la", "le",
               "del", "della", "dos", "das", "bin", "ibn", "al", "ter", "ten"}
