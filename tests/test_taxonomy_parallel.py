@@ -1,4 +1,5 @@
-"""Cleaning, describing and classifying in two processes give exactly what one gives."""
+"""Reading, cleaning, describing, classifying and rendering in two processes give exactly
+what one process gives."""
 
 from __future__ import annotations
 

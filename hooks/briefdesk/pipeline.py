@@ -209,27 +209,41 @@ def _drop_duplicate_ids(described: list[Briefing], refusals: list[Refusal], regi
     return kept
 
 
+def _render_briefing(job) -> tuple[dict, dict[str, str], dict[str, str], dict[str, str]]:
+    """One briefing's page, earlier versions, head tags and citation files."""
+    b, settings = job
+    pages: dict[str, str] = {}
+    heads: dict[str, str] = {}
+    assets: dict[str, str] = {}
+    rec = citing.record(b, settings)
+    pages[b.page_path] = render.render_page(b, citing.box_html(b, settings, rec, b.url), render.version_note(b),
+                                            canonical=rec["url"])
+    heads[b.page_path] = citing.head_html(b, settings, rec)
+    assets.update(citing.downloads(b, settings, rec))
+    for old in b.versions:
+        ob = _earlier_version(b, old, settings)
+        vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None)
+        src = listing.url_to_src(old["url"])
+        pages[src] = render.render_page(
+            ob, citing.box_html(ob, settings, vrec, old["url"], version=old["version"]),
+            render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"])
+        heads[src] = citing.head_html(ob, settings, vrec)
+        assets.update(citing.downloads(ob, settings, vrec, version=old["version"]))
+    return rec, pages, heads, assets
+
+
 def render_all(corpus: Corpus, settings: Settings) -> None:
     pages: dict[str, str] = {}
     heads: dict[str, str] = {}
     assets: dict[str, str] = {}
     records = []
-    for b in corpus.briefings:
-        rec = citing.record(b, settings)
+    for rec, briefing_pages, briefing_heads, briefing_assets in parallel.ordered_map(
+        _render_briefing, [(b, settings) for b in corpus.briefings]
+    ):
         records.append(rec)
-        pages[b.page_path] = render.render_page(b, citing.box_html(b, settings, rec, b.url), render.version_note(b),
-                                                canonical=rec["url"])
-        heads[b.page_path] = citing.head_html(b, settings, rec)
-        assets.update(citing.downloads(b, settings, rec))
-        for old in b.versions:
-            ob = _earlier_version(b, old, settings)
-            vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None)
-            src = listing.url_to_src(old["url"])
-            pages[src] = render.render_page(
-                ob, citing.box_html(ob, settings, vrec, old["url"], version=old["version"]),
-                render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"])
-            heads[src] = citing.head_html(ob, settings, vrec)
-            assets.update(citing.downloads(ob, settings, vrec, version=old["version"]))
+        pages.update(briefing_pages)
+        heads.update(briefing_heads)
+        assets.update(briefing_assets)
     assets.update(citing.archive_downloads(records, settings))
     assets.update(publish.publish_files(corpus.briefings, settings))  # feeds, robots.txt
     intro = (

@@ -24,6 +24,7 @@ from typing import Any
 import ftfy
 import yaml
 
+from . import parallel
 from .model import Refusal, RefusedError, SourceArticle
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -313,6 +314,16 @@ def read_article(path: Path, rel: str, sidecar: Path | None, sidecar_rel: str | 
     )
 
 
+def _read_job(job: tuple[Path, str, Path | None, str | None]) -> SourceArticle | Refusal:
+    path, rel, sidecar, sidecar_rel = job
+    try:
+        return read_article(path, rel, sidecar, sidecar_rel)
+    except RefusedError as exc:
+        return Refusal(rel, exc.reason)
+    except OSError as exc:
+        return Refusal(rel, f"cannot read file: {exc.strerror or exc}")
+
+
 def discover(source_dir: Path) -> ReadResult:
     """Read every file under source_dir. Deterministic order (sorted by relative path)."""
     files = sorted(
@@ -329,12 +340,16 @@ def discover(source_dir: Path) -> ReadResult:
 
     sidecar_for: dict[Path, Path] = {}
     claimed_meta: set[Path] = set()
+    to_read: list[tuple[Path, str, Path | None, str | None]] = []
+    article_for: dict[Path, Path] = {}  # metadata file -> the (first) article it sits beside
     for p in files:
         if p.suffix in ARTICLE_SUFFIXES:
             siblings = [s for s in by_stem[str(p.with_suffix(""))] if s.suffix in METADATA_SUFFIXES]
             if siblings:
                 sidecar_for[p] = siblings[0]
                 claimed_meta.update(siblings)
+                for side in siblings:
+                    article_for.setdefault(side, p)
 
     for p in files:
         rel = rels[p]
@@ -346,7 +361,7 @@ def discover(source_dir: Path) -> ReadResult:
             continue
         if p.suffix in METADATA_SUFFIXES:
             if p in claimed_meta:
-                article = next(a for a, s in sidecar_for.items() if s == p)
+                article = article_for[p]
                 if sidecar_for.get(article) == p:
                     metadata_files[rel] = rels[article]
                     continue
@@ -358,14 +373,12 @@ def discover(source_dir: Path) -> ReadResult:
             refusals.append(Refusal(rel, f"unsupported file type '{p.suffix or '(none)'}' (articles are .txt or .md)"))
             continue
         sidecar = sidecar_for.get(p)
-        try:
-            articles.append(read_article(p, rel, sidecar, rels.get(sidecar) if sidecar else None))
-        except RefusedError as exc:
-            refusals.append(Refusal(rel, exc.reason))
-            if sidecar is not None:
-                metadata_files.pop(rels[sidecar], None)
-        except OSError as exc:
-            refusals.append(Refusal(rel, f"cannot read file: {exc.strerror or exc}"))
+        to_read.append((p, rel, sidecar, rels.get(sidecar) if sidecar else None))
+    for outcome in parallel.ordered_map(_read_job, to_read):
+        if isinstance(outcome, Refusal):
+            refusals.append(outcome)
+        else:
+            articles.append(outcome)
     # a sidecar whose article was refused is accounted for with that refusal
     refused = {r.source_file for r in refusals}
     for side_rel, art_rel in list(metadata_files.items()):
