@@ -34,3 +34,23 @@ def test_parallel_pipeline_matches_sequential(monkeypatch):
 def test_ordered_map_keeps_order():
     items = list(range(50))
     assert parallel.ordered_map(lambda x: x * x, items, min_items=1) == [x * x for x in items]
+
+
+def test_nothing_carries_over_between_builds(tmp_path):
+    """A build after another (as under mkdocs serve) gives what a first build gives: the
+    in-memory cache shares cleaning results, never links from the earlier corpus."""
+    import shutil
+
+    src = tmp_path / "source_articles"
+    shutil.copytree(ROOT / "source_articles", src)
+    settings = Settings(source_dir=src, editorial_dir=ROOT / "hooks" / "editorial",
+                        registry_path=ROOT / "hooks" / "registry" / "urls.yml", site_url="https://example.org/")
+    (src / "zz-extra.txt").write_text("Traders in Hyesan said rice prices rose after the border closure.\n\n"
+                                      "The source said smuggling had stopped.\n")
+    build_corpus(settings)  # a corpus with one more briefing
+    (src / "zz-extra.txt").unlink()
+    again = build_corpus(settings)
+    pipeline._CACHE.clear()
+    taxonomy._LABEL_CACHE.clear()
+    first = build_corpus(settings)
+    assert again.pages == first.pages

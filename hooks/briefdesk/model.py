@@ -119,6 +119,18 @@ class Briefing:
         """The Markdown source path MkDocs builds this page from."""
         return self.url + "index.md"
 
+    def for_build(self) -> "Briefing":
+        """A copy for one build: what cleaning and describing found is shared, while what
+        later stages set (labels, URL, versions, related and neighbouring briefings)
+        starts empty, so nothing from an earlier build (mkdocs serve) carries over."""
+        import copy
+
+        fresh = copy.copy(self)
+        fresh.topics, fresh.regions, fresh.actors, fresh.related = [], [], [], []
+        fresh.url, fresh.version, fresh.revised, fresh.versions = "", 1, None, []
+        fresh.superseded_by, fresh.neighbours = None, {}
+        return fresh
+
     def sort_key(self) -> tuple:
         """Newest first; undated briefings after dated ones; then by id for stability."""
         return (self.date is None, _neg_date(self.date), self.id)

@@ -139,11 +139,9 @@ def build_corpus(settings: Settings) -> Corpus:
             _CACHE[keys[i]] = outcome
         else:
             refusals.append(Refusal(result.articles[i].source_file, outcome))
-    import copy
-
     for key in keys:
-        if key in _CACHE:  # a fresh copy for this build: later stages set url, labels, related links
-            described.append(copy.copy(_CACHE[key]))
+        if key in _CACHE:
+            described.append(_CACHE[key].for_build())
     timings["clean+describe"] = time.perf_counter() - t0
 
     registry = Registry.load(settings.registry_path)
