@@ -203,12 +203,11 @@ def is_listing_page(rel: str) -> bool:
 _BRIEFING_LINK = re.compile(r'href="(?:\.\./)*(?:briefings/)?([^"#/]+)/"')
 
 
-def briefing_links(html: str, rel: str) -> int:
-    """How many distinct briefings one page links to (relative links resolved)."""
-    base = rel.rsplit("/", 1)[0].split("/") if "/" in rel else []
+def linked_briefings(html: str, rel: str) -> set[str]:
+    """Slugs of the briefings a page links to (relative links resolved against the page)."""
+    base = rel.split("/")[:-1]
     found = set()
-    for m in re.finditer(r'href="([^"#?]+)', html):
-        href = m.group(1)
+    for href in re.findall(r'href="([^"#?]*)', html):
         if "://" in href or href.startswith(("/", "mailto:")):
             continue
         parts = list(base)
@@ -220,9 +219,14 @@ def briefing_links(html: str, rel: str) -> int:
                     parts.pop()
             else:
                 parts.append(seg)
-        if len(parts) >= 2 and parts[0] == "briefings" and parts[1] != "page" and (len(parts) == 2 or parts[2] in ("", "index.html")):
+        if len(parts) >= 2 and parts[0] == "briefings" and parts[1] != "page" and (len(parts) == 2 or parts[2] == "index.html"):
             found.add(parts[1])
-    return len(found)
+    return found
+
+
+def briefing_links(html: str, rel: str) -> int:
+    """How many distinct briefings one page links to."""
+    return len(linked_briefings(html, rel))
 
 
 def measure_site(site: Path) -> dict:

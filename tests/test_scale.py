@@ -25,6 +25,7 @@ from conftest import ROOT, copy_project, mkdocs_build
 
 sys.path.insert(0, str(ROOT))
 from bench.generate_corpus import generate  # noqa: E402
+from bench.run_benchmark import linked_briefings as _linked_briefings  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -71,27 +72,6 @@ def _records(site: Path) -> list[dict]:
 def _is_briefing(rel: str) -> bool:
     parts = rel.split("/")
     return len(parts) == 3 and parts[0] == "briefings" and parts[1] != "page" and parts[2] == "index.html"
-
-
-def _linked_briefings(html: str, rel: str) -> set[str]:
-    """Slugs of the briefings a page links to (relative links resolved against the page)."""
-    base = rel.split("/")[:-1]
-    found = set()
-    for href in re.findall(r'href="([^"#?]*)', html):
-        if "://" in href or href.startswith(("/", "mailto:")):
-            continue
-        parts = list(base)
-        for seg in href.split("/"):
-            if seg in ("", "."):
-                continue
-            if seg == "..":
-                if parts:
-                    parts.pop()
-            else:
-                parts.append(seg)
-        if len(parts) >= 2 and parts[0] == "briefings" and parts[1] != "page" and (len(parts) == 2 or parts[2] == "index.html"):
-            found.add(parts[1])
-    return found
 
 
 def _pages(site: Path) -> dict[str, Path]:
