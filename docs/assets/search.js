@@ -3,7 +3,11 @@
  * - The header box (partials/search.html) on every page: results as you type. Nothing of
  *   the search engine is downloaded until the box is focused or typed in: pagefind.js, its
  *   WebAssembly and index chunks are imported then, from a URL relative to the page, so the
- *   site works from any static file server and any folder.
+ *   site works from any static file server and any folder. The box searches when typing
+ *   pauses (not for every prefix: each search fetches the index chunks of its words), from
+ *   two letters on; it fetches a result's fragment only once the result is in view; and it
+ *   searches the words already complete while the reader types the next one, which fetches
+ *   chunks the whole query needs anyway and warms the engine up.
  * - The search page (search/): query, facets (topic, place, year, outlet) and sort, kept
  *   in the URL (?q=…&topic=…&place=…&year=…&outlet=…&sort=date) so a search can be cited.
  * - On a briefing opened from a result (?pagefind-highlight=word…), the words are marked.
@@ -96,43 +100,96 @@
   var share = box.querySelector("[data-bd-search-share]");
   var onSearchPage = !!document.querySelector("[data-bd-search-page]");
   var seq = 0;
-  var HEADER_MAX = 8;
+  var HEADER_MAX = 8;   // results listed in the box; the search page has them all
+  var MIN_CHARS = 2;    // one letter matches too much to be worth its index chunks
+  var PAUSE_MS = 90;    // search once typing pauses: each search fetches the chunks of its words
+  var typing = null;
+  var warmed = {};
 
   function open(on) {
     if (toggle && toggle.checked !== on) toggle.checked = on;
   }
 
-  function headerSearch() {
-    var n = ++seq;
+  /* A placeholder per result; a result's fragment (title, excerpt, chips) is fetched only
+     when its placeholder is in view, so a query costs the index chunks of its words and the
+     fragments of the results a reader can see. Resolves once the first visible ones are shown. */
+  function lazyResults(ol, results, current) {
+    ol.innerHTML = results.map(function (_, i) {
+      return '<li class="md-search-result__item bd-sr bd-sr--pending" data-bd-i="' + i + '" aria-hidden="true"></li>';
+    }).join("");
+    var pending = Array.prototype.slice.call(ol.children);
+    if (!pending.length) return Promise.resolve();
+    return new Promise(function (resolve) {
+      var first = true;
+      var seen = new IntersectionObserver(function (entries) {
+        var loads = [];
+        entries.forEach(function (e) {
+          if (!e.isIntersecting) return;
+          var li = e.target;
+          seen.unobserve(li);
+          loads.push(results[+li.getAttribute("data-bd-i")].data().then(function (d) {
+            if (current() && li.parentNode) li.outerHTML = itemHtml(d);
+          }));
+        });
+        if (!current()) seen.disconnect();
+        if (first) { first = false; Promise.all(loads).then(resolve, resolve); }
+      });
+      pending.forEach(function (li) { seen.observe(li); });
+    });
+  }
+
+  function headerInput() {
     var q = input.value.trim();
     share.href = pageLink({ q: q });
+    clearTimeout(typing);
+    seq++;  // results still on their way are for an older query
     if (!q) {
       list.innerHTML = "";
       meta.textContent = "Type to search the briefings";
       return;
     }
+    if (q.length < MIN_CHARS) {
+      list.innerHTML = "";
+      meta.textContent = "Keep typing…";
+      return;
+    }
+    // The words before the last are complete: search them while the reader types on. That
+    // fetches their index chunks (which the full query needs too) and warms the engine up, so
+    // the full query, once typing pauses, is answered sooner. Nothing is shown for it.
+    var complete = input.value.replace(/^\s+/, "").split(/\s+/).slice(0, -1).join(" ");
+    if (complete && !warmed[complete]) {
+      warmed[complete] = true;
+      engine().then(function (pf) { return pf.search(complete); }).catch(function () {});
+    }
+    typing = setTimeout(headerSearch, PAUSE_MS);
+  }
+
+  function headerSearch() {
+    var n = ++seq;
+    var q = input.value.trim();
+    function current() { return n === seq; }
     engine().then(function (pf) {
-      return pf.debouncedSearch(q, {}, 60);
+      return pf.search(q);
     }).then(function (s) {
-      if (!s || n !== seq) return;
-      return Promise.all(s.results.slice(0, HEADER_MAX).map(function (r) { return r.data(); })).then(function (data) {
-        if (n !== seq) return;
-        meta.textContent = countText(s.results.length);
-        var more = s.results.length > HEADER_MAX
-          ? '<li class="md-search-result__item bd-sr__all"><a class="md-search-result__link" href="' + esc(pageLink({ q: q })) +
-            '"><article class="md-search-result__article">All ' + s.results.length.toLocaleString("en") +
-            " results, with filters →</article></a></li>"
-          : "";
-        list.innerHTML = data.map(itemHtml).join("") + more;
+      if (!s || !current()) return;
+      var shown = s.results.slice(0, HEADER_MAX);
+      return lazyResults(list, shown, current).then(function () {
+        if (!current()) return;
+        meta.textContent = countText(s.results.length);  // once the first results are in view
+        if (s.results.length > HEADER_MAX) {
+          list.insertAdjacentHTML("beforeend", '<li class="md-search-result__item bd-sr__all"><a class="md-search-result__link" href="' +
+            esc(pageLink({ q: q })) + '"><article class="md-search-result__article">All ' + s.results.length.toLocaleString("en") +
+            " results, with filters →</article></a></li>");
+        }
       });
     }).catch(function () {
-      if (n === seq) meta.textContent = "Search is unavailable (its index could not be loaded).";
+      if (current()) meta.textContent = "Search is unavailable (its index could not be loaded).";
     });
   }
 
   if (input && form && list) {
     input.addEventListener("focus", function () { open(true); engine(); });
-    input.addEventListener("input", headerSearch);
+    input.addEventListener("input", headerInput);
     input.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape") { open(false); input.blur(); }
       else if (ev.key === "ArrowDown") {
@@ -153,7 +210,7 @@
       location.href = pageLink({ q: input.value.trim() });
     });
     form.addEventListener("reset", function () {
-      setTimeout(function () { headerSearch(); input.focus(); }, 0);
+      setTimeout(function () { headerInput(); input.focus(); }, 0);
     });
     if (toggle) {
       toggle.addEventListener("change", function () {  // the magnifier button on phones
