@@ -2,22 +2,32 @@
 
     python bench/bench_search.py                          # 1,000 and 10,000 articles
     python bench/bench_search.py --sizes 1000 --no-lunr
+    python bench/bench_search.py --sizes 10000 --no-lunr --reuse   # the site built last time
 
 For each size: generates (once, cached) a synthetic corpus with bench/generate_corpus.py,
-copies the project with those articles (no seeds), builds the site with MkDocs, then
-  - runs Pagefind again on the built site under /usr/bin/time -v: wall time, peak RSS;
+copies the project with those articles (no seeds), builds the site with MkDocs (or, with
+--reuse, takes the site built by an earlier run and copies in the current docs/assets/search.*),
+then
+  - runs Pagefind again on the built site under /usr/bin/time -v (wall time, peak RSS), then
+    search.normalise_bundle (timed too): exactly what the build does;
   - serves the site with http.server and drives Debian's Chromium (Playwright):
       * a briefing page view that does not search: bytes of search code/data fetched;
-      * focus the header box and type a query: bytes fetched from the first keystroke to
-        the first result, and the time from the first keystroke to the first result;
+      * focus the header box and type a query at 40 ms a key: bytes fetched from the first
+        keystroke to the first result of the whole query, the time from the first keystroke
+        (the page's own keydown clock) and from before the click (as measured before
+        2026-11-24) to that result, and from the last keystroke;
+      * the same query typed at 150 ms a key (a person's pace: a search at each pause);
+      * other queries, each in a fresh page: bytes and time to their first result;
   - builds the same site again with Material's `search` plugin on and measures its lunr
-    search_index.json (what Material sends to every page view that opens search).
+    search_index.json (what Material sends to every page view that opens search);
+  - for 100,000 articles, where neither a full build nor Pagefind fits this machine, use
+    --extrapolate-to 100000 with a measured size: see extrapolate() for the method.
 Byte figures are "compressed": each fetched file's gzip -6 size, or its raw size when
 smaller (Pagefind's chunks and WebAssembly are already gzip-compressed).
 
 Targets (docs: BENCHMARKS.md "## Search"): non-searching view <= 50 KB of search code and
-data; first keystroke -> first result <= 300 KB and < 1 s at 10,000; indexing <= 30 s and
-<= 3 GB at 10,000.
+data; first keystroke -> first result <= 300 KB and < 1 s at 10,000, <= 1 MB at 100,000;
+indexing <= 30 s and <= 3 GB at 10,000.
 """
 
 from __future__ import annotations
@@ -49,6 +59,7 @@ from tests.conftest import copy_project, mkdocs_build  # noqa: E402
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 QUERY = "rice prices"
+OTHER_QUERIES = ["import disease", "Pyongsong leather", "factory"]
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -85,17 +96,86 @@ def compressed(path: Path) -> int:
 
 
 def pagefind_run(site: Path) -> dict:
+    """Pagefind over the built site, as the build runs it: the old bundle removed first, then
+    Pagefind under /usr/bin/time -v, then search.normalise_bundle."""
+    bundle = site / search.BUNDLE_DIR
+    shutil.rmtree(bundle, ignore_errors=True)
     proc = subprocess.run(["/usr/bin/time", "-v", *search.command(site)], capture_output=True, text=True)
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", proc.stderr).group(1)
     secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.split(":"))))
-    bundle = site / search.BUNDLE_DIR
+    user = float(re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr).group(1))
+    t0 = time.perf_counter()
+    search.normalise_bundle(bundle)
+    norm = time.perf_counter() - t0
     files = [p for p in bundle.rglob("*") if p.is_file()]
-    return {"returncode": proc.returncode, "seconds": round(secs, 2), "peak_rss_mb": round(rss_kb / 1024, 1),
-            "bundle_files": len(files), "bundle_mb": round(sum(p.stat().st_size for p in files) / 1e6, 1)}
+    return {"returncode": proc.returncode, "seconds": round(secs + norm, 2), "pagefind_s": round(secs, 2),
+            "pagefind_cpu_s": round(user, 1), "normalise_s": round(norm, 2), "peak_rss_mb": round(rss_kb / 1024, 1),
+            "load_average": os.getloadavg()[0], "bundle_files": len(files),
+            "bundle_mb": round(sum(p.stat().st_size for p in files) / 1e6, 1), "meta": meta_parts(bundle)}
 
 
-def browser_run(site: Path, briefing_url: str) -> dict:
+def meta_parts(bundle: Path) -> dict:
+    """Compressed sizes of the metadata file every search loads first, and of its parts."""
+    import cbor2
+
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    info = next(iter(entry["languages"].values()))
+    path = bundle / f"pagefind.{info['hash']}.pf_meta"
+    meta = search._read_chunk(path)
+
+    def kb(value) -> float:
+        return round(len(gzip.compress(cbor2.dumps(value), compresslevel=9, mtime=0)) / 1000, 1)
+
+    return {"meta_kb": round(path.stat().st_size / 1000, 1), "pages": len(meta[1]), "pages_kb": kb(meta[1]),
+            "sorts_kb": kb(meta[4]), "chunk_list_kb": kb(meta[2]), "index_chunks": len(meta[2])}
+
+
+# In the page: the time of the first and the last keydown (the page's own clock), and of the
+# moment the header box lists its first result.
+_CLOCK = """
+window.__bd = {keys: [], shown: []};
+document.addEventListener('keydown', () => window.__bd.keys.push(performance.now()), true);
+document.addEventListener('DOMContentLoaded', () => {
+  const list = document.querySelector('[data-bd-search-list]');
+  if (list) new MutationObserver(() => {
+    if (list.querySelector('a.bd-sr__link')) window.__bd.shown.push(performance.now());
+  }).observe(list, {childList: true, subtree: true});
+});
+"""
+# the first result listed after the last keystroke: the whole query's (the box drops the
+# answers to earlier prefixes once a key is pressed)
+_FIRST_FOR_QUERY = "() => { const c = window.__bd; const last = c.keys[c.keys.length - 1];" \
+                   " return c.shown.find(t => t >= last) || null; }"
+
+
+def _type_query(pg, query: str, delay: int, fetched: list, size_of) -> dict:
+    """Click the header box, type the query, wait for its first result; what it cost."""
+    box = pg.locator("[data-bd-search-input]")
+    t0 = time.perf_counter()
+    box.click()
+    box.press_sequentially(query, delay=delay)
+    pg.wait_for_function(_FIRST_FOR_QUERY, timeout=60000, polling=5)
+    first = time.perf_counter() - t0
+    at_first = list(fetched)
+    pg.wait_for_function(
+        "(q) => document.querySelector('[data-bd-search-input]').value === q"
+        " && /matching/.test(document.querySelector('[data-bd-search-meta]').textContent)", arg=query)
+    clock = pg.evaluate("window.__bd")
+    shown = pg.evaluate(_FIRST_FOR_QUERY)
+    pg.wait_for_load_state("networkidle")
+    pf = [u for u in at_first if "/pagefind/" in u]
+    return {"first_result_s": round((shown - clock["keys"][0]) / 1000, 3),
+            "first_result_from_click_s": round(first, 3),
+            "after_last_key_s": round((shown - clock["keys"][-1]) / 1000, 3),
+            "to_first_result_bytes": sum(size_of(u) for u in pf),
+            "to_first_result_files": [f"{urlparse(u).path.split('/pagefind/')[-1]} {size_of(u)}" for u in pf],
+            "whole_query_bytes": sum(size_of(u) for u in fetched if "/pagefind/" in u),
+            "whole_query_requests": sum(1 for u in fetched if "/pagefind/" in u),
+            "results_shown": pg.locator("[data-bd-search-list] a.bd-sr__link").count()}
+
+
+def browser_run(site: Path, briefing_url: str, queries: list[str] | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
@@ -108,14 +188,19 @@ def browser_run(site: Path, briefing_url: str) -> dict:
             path = path / "index.html"
         return compressed(path) if path.is_file() else 0
 
+    def fresh_page(b):
+        ctx = b.new_context(viewport={"width": 1280, "height": 720})
+        pg = ctx.new_page()
+        pg.add_init_script(_CLOCK)
+        fetched: list[str] = []
+        pg.on("request", lambda r: fetched.append(r.url))
+        return ctx, pg, fetched
+
     out: dict = {}
     try:
         with sync_playwright() as pw:
             b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            ctx = b.new_context()
-            pg = ctx.new_page()
-            fetched: list[str] = []
-            pg.on("request", lambda r: fetched.append(r.url))
+            ctx, pg, fetched = fresh_page(b)
             pg.goto(base + briefing_url, wait_until="networkidle")
             search_code = [u for u in fetched if "/pagefind/" in u or u.endswith("/assets/search.js")
                            or "search_index" in u or "/workers/search" in u]
@@ -123,23 +208,9 @@ def browser_run(site: Path, briefing_url: str) -> dict:
             out["view_search_files"] = [urlparse(u).path for u in search_code]
             out["view_total_bytes"] = sum(size_of(u) for u in fetched)
             fetched.clear()
-            box = pg.locator("[data-bd-search-input]")
-            t0 = time.perf_counter()
-            box.click()
-            box.press_sequentially(QUERY, delay=40)
-            pg.wait_for_selector("[data-bd-search-list] a.bd-sr__link", timeout=60000)
-            first = time.perf_counter() - t0
-            at_first = list(fetched)
-            pg.wait_for_function(
-                "(q) => document.querySelector('[data-bd-search-input]').value === q"
-                " && /matching/.test(document.querySelector('[data-bd-search-meta]').textContent)", arg=QUERY)
-            pg.wait_for_load_state("networkidle")
-            out["first_result_s"] = round(first, 3)
-            out["to_first_result_bytes"] = sum(size_of(u) for u in at_first if "/pagefind/" in u)
-            out["whole_query_bytes"] = sum(size_of(u) for u in fetched if "/pagefind/" in u)
-            out["whole_query_requests"] = sum(1 for u in fetched if "/pagefind/" in u)
-            out["results_shown"] = pg.locator("[data-bd-search-list] a.bd-sr__link").count()
+            out.update(_type_query(pg, QUERY, 40, fetched, size_of))
             # a warm query in the same page: the engine is loaded
+            box = pg.locator("[data-bd-search-input]")
             box.fill("")
             t1 = time.perf_counter()
             box.press_sequentially("factory", delay=40)
@@ -147,11 +218,54 @@ def browser_run(site: Path, briefing_url: str) -> dict:
                                  timeout=60000)
             out["second_query_s"] = round(time.perf_counter() - t1, 3)
             ctx.close()
+            # a person's pace: a key every 150 ms, so the box searches at each pause
+            ctx, pg, fetched = fresh_page(b)
+            pg.goto(base + briefing_url, wait_until="networkidle")
+            fetched.clear()
+            slow = _type_query(pg, QUERY, 150, fetched, size_of)
+            out["typed_at_150ms"] = {k: slow[k] for k in ("after_last_key_s", "whole_query_bytes", "whole_query_requests")}
+            ctx.close()
+            out["other_queries"] = {}
+            for q in queries or []:
+                ctx, pg, fetched = fresh_page(b)
+                pg.goto(base + briefing_url, wait_until="networkidle")
+                fetched.clear()
+                r = _type_query(pg, q, 40, fetched, size_of)
+                out["other_queries"][q] = {k: r[k] for k in ("first_result_s", "after_last_key_s", "to_first_result_bytes")}
+                ctx.close()
             b.close()
     finally:
         server.shutdown()
         server.server_close()
     return out
+
+
+def extrapolate(row: dict, to: int) -> dict:
+    """First-result bytes at `to` briefings from the parts measured at row["articles"].
+
+    Method: Pagefind's fixed files (pagefind.js, worker, WebAssembly, entry) do not grow; the
+    metadata's page list and sort grow with the number of pages, and so does its list of
+    index chunks (a chunk holds about 20,000 word locations); the index chunk of a word
+    found on a fixed share of the briefings grows with the number of pages once the word
+    fills a chunk of its own, as "rice" and "price" do at 10,000 (so scaling them linearly
+    is fair, not a lower bound, for these two); a result's fragment does not grow.
+    Everything that grows is scaled by to / measured."""
+    files = row["browser"]["to_first_result_files"]
+    scale = to / row["articles"]
+    fixed = grows = frags = 0
+    for f in files:
+        name, size = f.rsplit(" ", 1)
+        if name.startswith("fragment/"):
+            frags += int(size)
+        elif name.startswith("index/") or name.endswith(".pf_meta"):
+            grows += int(size)
+        else:
+            fixed += int(size)
+    return {"articles": to, "from_articles": row["articles"], "fixed_bytes": fixed, "fragment_bytes": frags,
+            "growing_bytes_measured": grows, "growing_bytes": round(grows * scale),
+            "to_first_result_bytes": round(fixed + frags + grows * scale),
+            "pagefind_peak_rss_mb": round(row["pagefind"]["peak_rss_mb"] * scale),
+            "pagefind_s": round(row["pagefind"]["seconds"] * scale)}
 
 
 def main() -> None:
@@ -160,6 +274,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "bd-bench-search"))
     ap.add_argument("--no-lunr", action="store_true", help="skip the comparison build with Material's search plugin")
+    ap.add_argument("--reuse", action="store_true",
+                    help="take the site an earlier run built (with the current search.js/css); rerun Pagefind only")
+    ap.add_argument("--extrapolate-to", type=int, help="also estimate first-result bytes at this many articles")
     ap.add_argument("--json", help="write the results here as JSON")
     args = ap.parse_args()
     work = Path(args.work)
@@ -167,19 +284,26 @@ def main() -> None:
     results = []
     for n in args.sizes:
         row: dict = {"articles": n}
-        arts = corpus(n, args.seed, work)
-        proj = project_with(arts, work / f"project-{n}")
-        t0 = time.perf_counter()
-        built = mkdocs_build(proj, strict=False)
-        row["mkdocs_build_s"] = round(time.perf_counter() - t0, 1)
-        if built.returncode != 0:
-            raise SystemExit(built.output[-3000:])
-        report = json.loads((built.site / "data" / "build-report.json").read_text())
+        site = work / f"project-{n}" / "site"
+        if args.reuse and (site / "data" / "build-report.json").exists():
+            for name in ("search.js", "search.css"):
+                shutil.copy2(ROOT / "docs" / "assets" / name, site / "assets" / name)
+            row["mkdocs_build_s"] = None
+        else:
+            arts = corpus(n, args.seed, work)
+            proj = project_with(arts, work / f"project-{n}")
+            t0 = time.perf_counter()
+            built = mkdocs_build(proj, strict=False)
+            row["mkdocs_build_s"] = round(time.perf_counter() - t0, 1)
+            if built.returncode != 0:
+                raise SystemExit(built.output[-3000:])
+            site = built.site
+        report = json.loads((site / "data" / "build-report.json").read_text())
         row["briefings"] = report["published_count"]
-        row["pagefind"] = pagefind_run(built.site)
-        row["browser"] = browser_run(built.site, report["published"][len(report["published"]) // 2]["url"])
+        row["pagefind"] = pagefind_run(site)
+        row["browser"] = browser_run(site, report["published"][len(report["published"]) // 2]["url"], OTHER_QUERIES)
         if not args.no_lunr:
-            lproj = project_with(arts, work / f"project-{n}-lunr", lunr=True)
+            lproj = project_with(corpus(n, args.seed, work), work / f"project-{n}-lunr", lunr=True)
             t0 = time.perf_counter()
             lb = mkdocs_build(lproj, strict=False)
             idx = lb.site / "search" / "search_index.json"
@@ -187,6 +311,8 @@ def main() -> None:
                            "search_index_mb": round(idx.stat().st_size / 1e6, 2) if idx.exists() else None,
                            "search_index_gzip_mb": round(compressed(idx) / 1e6, 2) if idx.exists() else None}
             shutil.rmtree(lproj, ignore_errors=True)
+        if args.extrapolate_to:
+            row["extrapolated"] = extrapolate(row, args.extrapolate_to)
         results.append(row)
         print(json.dumps(row, indent=1), flush=True)
     meta = {"machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
