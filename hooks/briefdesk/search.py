@@ -46,13 +46,15 @@ def command(site_dir: Path, glob: str | None = None) -> list[str]:
     if glob is None:
         from .listing import ALL_URL
 
-        glob = f"{ALL_URL.strip('/')}/**/*.html"
+        # a briefing is briefings/<slug>/index.html: listing pages (briefings/page/<n>/) and
+        # superseded versions (briefings/<slug>/v<n>/) are not results, and are not even read
+        glob = f"{ALL_URL.strip('/')}/*/index.html"
     return [
         sys.executable, "-m", "pagefind",
         "--site", str(site_dir),
         "--output-subdir", BUNDLE_DIR,
         "--exclude-selectors", EXCLUDE,
-        "--glob", glob,  # briefing pages only: skips listings, redirects and downloads unread
+        "--glob", glob,  # briefing pages only: listings, redirects and downloads are not read
         "--force-language", "en",  # one index, whatever a page's lang says
         "--quiet",
     ]
