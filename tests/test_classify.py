@@ -401,3 +401,48 @@ def test_tokens_fold_apostrophes_hyphens_and_accents():
     orig, low = C.tokens("Kim Jong-un’s visit to P’yŏngsŏng — Workers' Party")
     assert low == ["kim", "jong", "un", "s", "visit", "to", "p", "yongsong", "workers", "party"]
     assert orig[0] == "Kim"
+
+
+# --------------------------------------------------------------------------- the scan's fast paths
+
+TRICKY = [
+    "Kim Jong-un’s visit to P’yŏngsŏng — Workers' Party",
+    "“Quoted” ‘words’ – en dash — em dash • bullet · dot «guillemets» ‹single› „low‟ ‚low’",
+    "snake_case_words and a\x01control character, a\x00nul and\ttabs\nnewlines\u00a0nbsp",
+    "\u0301a combining mark first, e\u0301 composed later, Ⅻ ½ ① superscript²",
+    "ΟΔΟΣ ΚΑΙ ΣΟΦΙΑ ΣΙΓΜΑΣ Σ σ ς and İstanbul",
+    "plain ascii only",
+    "",
+]
+
+
+def test_token_list_is_tokens_text_by_text():
+    for texts in [[t] for t in TRICKY] + [TRICKY, TRICKY[-2:], TRICKY[1:3], []]:
+        expected_orig, expected_low = [], []
+        for k, t in enumerate(texts):
+            if k:
+                expected_orig.append(C._PARA)
+                expected_low.append(C._PARA)
+            orig, low = C.tokens(t)
+            expected_orig += orig
+            expected_low += low
+        got = C._token_list(texts)
+        assert got == expected_orig, texts
+        # scans lower-case token by token: the same as tokens() lower-cases
+        assert [t.lower() for t in got] == expected_low, texts
+
+
+def test_phrases_do_not_run_across_paragraphs_title_or_captions(vocab):
+    lb = classify(vocab, ["A trader in North", "Hamgyong Province said so."])
+    assert "north-hamgyong" not in ids(lb, "places")
+    lb = classify(vocab, ["A trader in North Hamgyong Province said so."], captions=["North", "Hamgyong Province"])
+    assert lb.get("places", "north-hamgyong").evidence == {"North Hamgyong Province": 1}
+
+
+def test_case_exact_and_case_free_spellings_in_one_article(vocab):
+    lb = classify(vocab, ["She bought a cabinet.", "The CABINET and the Cabinet met; a cabinet maker watched."])
+    cab = lb.get("actors", "cabinet")
+    assert cab.evidence == {"CABINET": 1, "Cabinet": 1} and cab.first_paragraph == 1
+    # the memo remembers tokens by their case: a later article sees the same
+    assert classify(vocab, ["a cabinet"]).actors == []
+    assert ids(classify(vocab, ["a Cabinet"]), "actors") == ["cabinet"]

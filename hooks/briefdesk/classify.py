@@ -31,9 +31,13 @@ title assign labels, captions only add weight to labels the body or title alread
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
+from bisect import bisect_right
+from collections import Counter
+from itertools import chain, compress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -104,6 +108,56 @@ def tokens(text: str) -> tuple[list[str], list[str]]:
     return orig, low
 
 
+# Several texts are scanned as one token list with a _PARA token between two texts: a
+# separator character in the text, so never a token of it, and in no trie, so no entry
+# runs across it.  It is ASCII and not whitespace (str.split keeps it as a token).
+_PARA = "\x01"
+_PARA_PLAN = ("paragraph break",)
+_PARA_JOIN = f" {_PARA} "
+# Punctuation common in reporting that stops a text from being ASCII: separators that
+# folding leaves as they are (no decomposition, not combining), so replacing them with
+# spaces leaves the folded text's tokens as they were.
+_SEPARATORS = "".join(ch for ch in "\u201c\u201d\u2019\u2018\u2013\u2014\u2022\u00b7\u00ab\u00bb\u2039\u203a\u201e\u201a"
+                      if not _TOKEN.search(ch) and unicodedata.normalize("NFKD", ch) == ch
+                      and not unicodedata.combining(ch))
+# For ASCII text, str.translate + str.split give exactly the tokens of _TOKEN.findall
+# (runs of ASCII letters and digits).
+_ASCII_CASE = {c: chr(c) if _TOKEN.fullmatch(chr(c)) else " " for c in range(128)}
+_ASCII_CASE[ord(_PARA)] = _PARA
+
+
+def _without_separators(text: str) -> str:
+    for ch in _SEPARATORS:
+        if ch in text:
+            text = text.replace(ch, " ")
+    return text
+
+
+def _token_list(texts: Sequence[str]) -> list[str]:
+    """The original-case tokens of ``texts`` (as :func:`tokens` finds them), one list
+    with a _PARA token between two texts.
+
+    When the folded texts are ASCII but for _SEPARATORS (nearly always) the list comes
+    from whole-text C operations; otherwise each text goes through ``_TOKEN``.  Scans
+    lower-case a token on its own (``tok.lower()``), which gives what :func:`tokens`
+    gives: lower-casing depends on context only for a final sigma, and the separator
+    there stops the look-around just as the end of a token does.
+    """
+    joined = _PARA_JOIN.join(texts)
+    if not joined.isascii():
+        joined = _without_separators(joined)  # if ASCII now, there was nothing to fold
+        if not joined.isascii():
+            joined = _without_separators(_PARA_JOIN.join(map(_fold, texts)))
+    if joined.isascii() and joined.count(_PARA) == len(texts) - 1:
+        return joined.translate(_ASCII_CASE).split()
+    toks: list[str] = []
+    for k, text in enumerate(texts):
+        if k:
+            toks.append(_PARA)
+        toks += _TOKEN.findall(_fold(text))
+    return toks
+
+
 # --------------------------------------------------------------------------- vocabulary
 
 
@@ -150,12 +204,13 @@ class Actor:
 
 
 class _Node:
-    __slots__ = ("children", "prefixes", "payload", "exact", "simple")
+    __slots__ = ("children", "prefixes", "payload", "clean", "exact", "simple")
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
         self.prefixes: list[tuple[str, _Node]] = []
         self.payload: Any = None  # case-insensitive terminal (a list of payloads)
+        self.clean: tuple | None = None  # the payloads less ``ignore`` (None), or None if no terminal
         self.exact: list[tuple[tuple[str, ...], Any]] = []  # case-exact terminals
         self.simple = True  # no wildcard or case-exact entries in this subtree
 
@@ -213,6 +268,7 @@ class _Matcher:
             if node.payload is None:
                 node.payload = []
             node.payload.append(payload)
+            node.clean = tuple(p for p in node.payload if p is not None)
 
     def firsts(self, tok: str) -> tuple[tuple[_Node, int], ...]:
         """The root's children that ``tok`` enters, with their specificity (1 exact, 0 wildcard)."""
@@ -227,68 +283,79 @@ class _Matcher:
         return tuple(out)
 
     @staticmethod
-    def scan(orig: list[str], low: list[str], cands: list[tuple[int, tuple]]) -> list[tuple[int, int, Any]]:
-        """Return (start, end, payloads) for the longest matches, left to right.
+    def longest(firsts: tuple[tuple[_Node, int], ...], toks: list[str], i: int) -> tuple[int, tuple | None]:
+        """(end, payloads) of the longest entry starting at token ``i``; end -1 if none.
 
-        ``cands`` are (token index, firsts) for the tokens where an entry can start.
+        ``toks`` are original-case tokens (compared to case-exact entries as they are,
+        lower-cased for the rest); ``firsts`` are where ``toks[i]`` enters the trie.
+        Among entries of equal length a literal token beats a wildcard and a case-exact
+        variant beats a case-insensitive one.
         """
-        out = []
-        nxt = 0
-        n = len(low)
-        for i, firsts in cands:
-            if i < nxt:
-                continue
-            if len(firsts) == 1 and firsts[0][0].simple:
-                # fast path: no wildcards or case-exact entries below, so the longest
-                # match is the deepest entry on the single path the tokens spell
-                node = firsts[0][0]
-                j = i + 1
-                best_end, best = (j, node.payload) if node.payload is not None else (-1, None)
-                while j < n and node.children:
-                    node = node.children.get(low[j])
-                    if node is None:
-                        break
-                    j += 1
-                    if node.payload is not None:
-                        best_end, best = j, node.payload
-                if best_end > i:
-                    nxt = best_end
-                    if best != [None]:
-                        out.append((i, best_end, best))
-                continue
-            best_end = -1
-            best_rank = -1
-            best = None
-            stack = [(node, i + 1, spec) for node, spec in firsts]
-            while stack:
-                node, j, spec = stack.pop()
+        n = len(toks)
+        if len(firsts) == 1:
+            # one path as long as no token can take two edges: the deepest entry on it
+            # wins, a case-exact one over a case-insensitive one at the same node
+            node = firsts[0][0]
+            j = i + 1
+            end, best = -1, None
+            while True:
                 if node.exact:
-                    seg = tuple(orig[i:j])
+                    seg = tuple(toks[i:j])
                     for want, pl in node.exact:
                         if seg == want:
-                            rank = (j - i) * 1000 + spec * 2 + 1
-                            if j > best_end or (j == best_end and rank > best_rank):
-                                best_end, best_rank, best = j, rank, [pl]
+                            end, best = j, (pl,)
                             break
-                if node.payload is not None:
-                    rank = (j - i) * 1000 + spec * 2
-                    if j > best_end or (j == best_end and rank > best_rank):
-                        best_end, best_rank, best = j, rank, node.payload
+                    else:
+                        if node.clean is not None:
+                            end, best = j, node.clean
+                elif node.clean is not None:
+                    end, best = j, node.clean
                 if j >= n:
-                    continue
-                tok = low[j]
-                child = node.children.get(tok)
-                if child is not None:
-                    stack.append((child, j + 1, spec + 1))
-                if node.prefixes:
-                    for pfx, pchild in node.prefixes:
-                        if tok.startswith(pfx):
-                            stack.append((pchild, j + 1, spec))
-            if best_end > i:
-                nxt = best_end
-                if best is not None and best != [None]:
-                    out.append((i, best_end, best))
-        return out
+                    return end, best
+                tok = toks[j].lower()
+                step = node.children.get(tok)
+                branches = False
+                for pfx, pchild in node.prefixes:
+                    if tok.startswith(pfx):
+                        if step is not None:
+                            branches = True
+                            break
+                        step = pchild
+                if branches:
+                    break  # search every path below
+                if step is None:
+                    return end, best
+                node = step
+                j += 1
+        best_end = -1
+        best_rank = -1
+        best = None
+        stack = [(node, i + 1, spec) for node, spec in firsts]
+        while stack:
+            node, j, spec = stack.pop()
+            if node.exact:
+                seg = tuple(toks[i:j])
+                for want, pl in node.exact:
+                    if seg == want:
+                        rank = (j - i) * 1000 + spec * 2 + 1
+                        if j > best_end or (j == best_end and rank > best_rank):
+                            best_end, best_rank, best = j, rank, (pl,)
+                        break
+            if node.clean is not None:
+                rank = (j - i) * 1000 + spec * 2
+                if j > best_end or (j == best_end and rank > best_rank):
+                    best_end, best_rank, best = j, rank, node.clean
+            if j >= n:
+                continue
+            tok = toks[j].lower()
+            child = node.children.get(tok)
+            if child is not None:
+                stack.append((child, j + 1, spec + 1))
+            if node.prefixes:
+                for pfx, pchild in node.prefixes:
+                    if tok.startswith(pfx):
+                        stack.append((pchild, j + 1, spec))
+        return best_end, best
 
 
 @dataclass
@@ -300,17 +367,45 @@ class Vocabulary:
     place_settings: dict[str, float]
     actor_settings: dict[str, float]
     _matchers: dict[str, _Matcher] = field(default_factory=dict, repr=False)
-    _firsts: dict[str, tuple] = field(default_factory=dict, repr=False)
+    _plans: dict[str, tuple] = field(default_factory=dict, repr=False)
     _term_weights: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
+    _place_depth: dict[str, int] = field(default_factory=dict, repr=False)  # links up to the province
 
-    def _first_nodes(self, tok: str) -> tuple:
-        """Per category, where ``tok`` enters the tries (memoised; () if nowhere)."""
-        found = tuple(self._matchers[cat].firsts(tok) for cat in CATEGORIES)
-        if not any(found):
-            found = ()
-        if len(self._firsts) >= _MEMO_LIMIT:
-            self._firsts.clear()
-        self._firsts[tok] = found
+    def _plan(self, tok: str) -> tuple:
+        """What a scan does at the original-case token ``tok`` (memoised): () if no entry
+        starts with it, else one (category index, node, firsts) per category where one
+        does.  ``firsts`` is None when all that can follow is a single path without
+        wildcards or case-exact entries: the longest match is then the deepest entry on
+        the path the next tokens spell, from ``node``, which has this token's own
+        case-exact entries already resolved.  Otherwise ``firsts`` lists the trie nodes
+        the token enters, for :meth:`_Matcher.longest`."""
+        if tok == _PARA:
+            found: tuple = _PARA_PLAN
+        else:
+            plans = []
+            low = tok.lower()
+            for c, cat in enumerate(CATEGORIES):
+                firsts = self._matchers[cat].firsts(low)
+                if not firsts:
+                    continue
+                node = firsts[0][0]
+                if len(firsts) == 1 and not node.prefixes and all(ch.simple for ch in node.children.values()):
+                    clean = node.clean
+                    for want, pl in node.exact:
+                        if want == (tok,):
+                            clean = (pl,)
+                            break
+                    if clean is not node.clean:
+                        node = _Node()
+                        node.children, node.clean = firsts[0][0].children, clean
+                    if node.clean is not None or node.children:
+                        plans.append((c, node, None))
+                else:
+                    plans.append((c, node, firsts))
+            found = tuple(plans)
+        if len(self._plans) >= _MEMO_LIMIT:
+            self._plans.clear()
+        self._plans[tok] = found
         return found
 
     def provinces(self) -> list[Place]:
@@ -600,6 +695,11 @@ def load_vocabulary(editorial_dir: Path) -> Vocabulary:
         _add_phrase(tm, phrase, None, "ignore")
     vocab._matchers = {"topics": tm, "places": pm, "actors": am}
     vocab._term_weights = {(tid, term): w for tid, t in topics.items() for term, w in t.terms}
+    for pid in places:
+        d, up = 0, places[pid].parent
+        while up is not None:
+            d, up = d + 1, places[up].parent
+        vocab._place_depth[pid] = d
     return vocab
 
 
@@ -661,74 +761,102 @@ class Labels:
 # --------------------------------------------------------------------------- classify
 
 
-class _Tally:
-    """Per-label counts by source: body, title, captions."""
+def _matches(vocab: Vocabulary, texts: Sequence[str]) -> tuple[tuple[list, list, list], list[tuple[int, int, int]]]:
+    """Every match in ``texts``: per category (topics, places, actors) the payloads in
+    text order, and at each break between two texts how many each category had so far.
 
-    __slots__ = ("body", "title", "caption", "first", "evidence_body", "evidence_title", "evidence_caption")
+    One scan over all texts' tokens.  A memo says for each distinct token what to do
+    there (:meth:`Vocabulary._plan`), and ``compress`` hands the loop only the tokens
+    where an entry can start (and the text breaks): Python code runs for about one token
+    in six, not for all.  Each category keeps its own position: a phrase can be a place
+    and an actor at once, and within a category the longest match consumes its tokens.
+    """
+    toks = _token_list(texts)
+    plans = vocab._plans
+    fs = list(map(plans.get, toks))
+    if None in fs:
+        plan = vocab._plan
+        for tok in set(toks).difference(plans):
+            plan(tok)
+        fs = list(map(plans.get, toks))
+        if None in fs:  # the memo was cleared on the way
+            fs = [plan(tok) if f is None else f for tok, f in zip(toks, fs)]
+    found: tuple[list, list, list] = ([], [], [])
+    extend = tuple(f.extend for f in found)
+    breaks: list[tuple[int, int, int]] = []
+    nxt = [0, 0, 0]
+    n = len(toks)
+    longest = _Matcher.longest
+    for i, f in compress(enumerate(fs), fs):
+        if f is _PARA_PLAN:
+            breaks.append((len(found[0]), len(found[1]), len(found[2])))
+            continue
+        for c, node, firsts in f:
+            if i < nxt[c]:
+                continue
+            if firsts is None:
+                j = i + 1
+                end, best = (j, node.clean) if node.clean is not None else (-1, None)
+                children = node.children
+                while children and j < n:
+                    node = children.get(toks[j].lower())
+                    if node is None:
+                        break
+                    j += 1
+                    if node.clean is not None:
+                        end, best = j, node.clean
+                    children = node.children
+            else:
+                end, best = longest(firsts, toks, i)
+            if end > i:
+                nxt[c] = end
+                if best:
+                    extend[c](best)
+    return found, breaks
+
+
+class _Tally:
+    """Per-label counts and evidence ({written form: count}) by source: body, title, captions."""
+
+    __slots__ = ("counts", "evidence", "first")
 
     def __init__(self) -> None:
-        self.body = 0
-        self.title = 0
-        self.caption = 0
-        self.first = -1
-        self.evidence_body: dict[str, int] = {}
-        self.evidence_title: dict[str, int] = {}
-        self.evidence_caption: dict[str, int] = {}
+        self.counts = [0, 0, 0]
+        self.evidence: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
+        self.first = -1  # the first body paragraph
 
 
-def _scan_all(vocab: Vocabulary, texts: Sequence[str]) -> list[dict[str, list]]:
-    """For each text, the matches per category: {category: [payloads...]}."""
-    out = []
-    memo_get = vocab._firsts.get
-    first_nodes = vocab._first_nodes
-    tm, pm, am = (vocab._matchers[c] for c in CATEGORIES)
-    for text in texts:
-        orig, low = tokens(text)
-        fs = list(map(memo_get, low))
-        if None in fs:
-            fs = [first_nodes(tok) if f is None else f for tok, f in zip(low, fs)]
-        hit = [(i, f) for i, f in enumerate(fs) if f]
-        if not hit:
-            out.append({})
-            continue
-        ct = [(i, f[0]) for i, f in hit if f[0]]
-        cp = [(i, f[1]) for i, f in hit if f[1]]
-        ca = [(i, f[2]) for i, f in hit if f[2]]
-        res: dict[str, list] = {}
-        for cat, m, cands in (("topics", tm, ct), ("places", pm, cp), ("actors", am, ca)):
-            if cands:
-                hits = m.scan(orig, low, cands)
-                if hits:
-                    res[cat] = [pl for _, _, pls in hits for pl in pls]
-        out.append(res)
-    return out
+_NO_COUNTS: dict = {}
 
 
-def _tally(found: list[dict[str, list]], cat: str, source: str, tallies: dict) -> None:
-    """Count matches of one category from one source (body | title | caption).
+def _counters(sources: Sequence[list]) -> tuple[dict[Any, int], ...]:
+    """Matches per payload, in the order first seen, for body, title and captions."""
+    return tuple(Counter(found) if found else _NO_COUNTS for found in sources)
 
-    Topics are tallied per (topic id -> term); places and actors per id.
-    """
-    for idx, res in enumerate(found):
-        for payload in res.get(cat, ()):
-            if payload is None:
-                continue
-            key, written = payload[0], payload[1]
-            if cat == "topics":
-                entry = tallies.setdefault(key, {}).setdefault(written, _Tally())
-            else:
-                entry = tallies.setdefault(key, _Tally())
-            if source == "body":
-                entry.body += 1
-                entry.evidence_body[written] = entry.evidence_body.get(written, 0) + 1
-                if entry.first < 0 or idx < entry.first:
-                    entry.first = idx
-            elif source == "title":
-                entry.title += 1
-                entry.evidence_title[written] = entry.evidence_title.get(written, 0) + 1
-            else:
-                entry.caption += 1
-                entry.evidence_caption[written] = entry.evidence_caption.get(written, 0) + 1
+
+def _firsts(found: list, breaks: list[int]) -> dict[Any, int]:
+    """payload -> the paragraph of its first match (``breaks``: matches before each break)."""
+    first = dict(zip(reversed(found), range(len(found) - 1, -1, -1)))
+    return {pl: bisect_right(breaks, k) for pl, k in first.items()}
+
+
+def _tally(sources: Sequence[list], breaks: list[int]) -> dict[str, _Tally]:
+    """Tallies per place or actor id (``payload[0]``) from one category's matches in
+    body, title and captions, the evidence keyed by written form (``payload[1]``).  Ids
+    and evidence come in the order first seen: body, then title, then captions."""
+    tallies: dict[str, _Tally] = {}
+    first = _firsts(sources[0], breaks)
+    for s, counts in enumerate(_counters(sources)):
+        for pl, k in counts.items():
+            e = tallies.get(pl[0])
+            if e is None:
+                e = tallies[pl[0]] = _Tally()
+            e.counts[s] += k
+            ev = e.evidence[s]
+            ev[pl[1]] = ev.get(pl[1], 0) + k
+            if s == 0 and (e.first < 0 or first[pl] < e.first):
+                e.first = first[pl]
+    return tallies
 
 
 def _merge_evidence(*dicts: dict[str, int]) -> dict[str, int]:
@@ -739,132 +867,133 @@ def _merge_evidence(*dicts: dict[str, int]) -> dict[str, int]:
     return out
 
 
-def _damp(n: float) -> float:
-    return n if n <= 1 else 1.0 + math.log(n)
-
-
-def classify(vocab: Vocabulary, paragraphs: Sequence[str], captions: Sequence[str] = (),
-             title: str | None = None) -> Labels:
-    """Label one article.  ``paragraphs`` are the cleaned body paragraphs (no captions)."""
-    paragraphs = list(paragraphs)
-    captions = list(captions or ())
-    body_found = _scan_all(vocab, paragraphs)
-    title_found = _scan_all(vocab, [title]) if title else []
-    cap_found = _scan_all(vocab, captions) if captions else []
-
-    result = Labels()
-
-    # ---- topics
+def _topic_labels(vocab: Vocabulary, sources: Sequence[list], breaks: list[int]) -> list[Label]:
+    """Topics from the topic matches in body, title and captions, counted per term (the
+    payload) and grouped by topic in the order first seen."""
     ts = vocab.topic_settings
-    ttal: dict[str, dict[str, _Tally]] = {}
-    _tally(body_found, "topics", "body", ttal)
-    _tally(title_found, "topics", "title", ttal)
-    _tally(cap_found, "topics", "caption", ttal)
+    tw, cw = ts["title_weight"], ts["caption_weight"]
     weights = vocab._term_weights
-    for tid, terms in ttal.items():
-        topic = vocab.topics[tid]
-        has_text = any(e.body or e.title for e in terms.values())
-        if not has_text:
-            continue
+    cb, ct, cc = _counters(sources)
+    first = _firsts(sources[0], breaks)
+    by_topic: dict[str, list[tuple]] = {}
+    for pl in dict.fromkeys(chain(cb, ct, cc)) if ct or cc else cb:
+        group = by_topic.get(pl[0])
+        if group is None:
+            by_topic[pl[0]] = [pl]
+        else:
+            group.append(pl)
+    out = []
+    for tid, pls in by_topic.items():
+        if cc and not any(pl in cb or pl in ct for pl in pls):
+            continue  # captions alone
         score = 0.0
         evidence: dict[str, int] = {}
-        first = -1
-        for term, e in terms.items():
-            n = e.body + ts["title_weight"] * e.title + ts["caption_weight"] * e.caption
+        first_paragraph = -1
+        for pl in pls:
+            b, t, c = cb.get(pl, 0), ct.get(pl, 0), cc.get(pl, 0)
+            n = b + tw * t + cw * c
             if n <= 0:
                 continue
-            score += weights[(tid, term)] * _damp(n)
-            evidence[term] = e.body + e.title + e.caption
-            if e.first >= 0 and (first < 0 or e.first < first):
-                first = e.first
+            term = pl[1]
+            score += weights[(tid, term)] * (n if n <= 1 else 1.0 + math.log(n))
+            evidence[term] = b + t + c
+            f = first.get(pl, -1)
+            if f >= 0 and (first_paragraph < 0 or f < first_paragraph):
+                first_paragraph = f
         score = round(score, 3)
+        topic = vocab.topics[tid]
         if score >= topic.threshold:
-            result.topics.append(Label(id=tid, name=topic.label, kind="topic", score=score, evidence=evidence,
-                                       first_paragraph=first, category="topics"))
+            out.append(Label(id=tid, name=topic.label, kind="topic", score=score, evidence=evidence,
+                             first_paragraph=first_paragraph, category="topics"))
+    return out
 
-    # ---- actors
+
+def _actor_labels(vocab: Vocabulary, sources: Sequence[list], breaks: list[int]) -> list[Label]:
     s = vocab.actor_settings
-    atal: dict[str, _Tally] = {}
-    _tally(body_found, "actors", "body", atal)
-    _tally(title_found, "actors", "title", atal)
-    _tally(cap_found, "actors", "caption", atal)
-    for aid, e in atal.items():
-        if not (e.body or e.title):
-            continue
+    out = []
+    for aid, e in _tally(sources, breaks).items():
+        b, t, c = e.counts
+        if not (b or t):
+            continue  # captions alone
         actor = vocab.actors[aid]
-        score = round(e.body + s["title_weight"] * e.title + s["caption_weight"] * e.caption, 3)
-        result.actors.append(Label(id=aid, name=actor.name, kind=actor.kind, score=score,
-                                   evidence=_merge_evidence(e.evidence_body, e.evidence_title, e.evidence_caption),
-                                   first_paragraph=e.first, category="actors"))
+        score = round(b + s["title_weight"] * t + s["caption_weight"] * c, 3)
+        out.append(Label(id=aid, name=actor.name, kind=actor.kind, score=score,
+                         evidence=_merge_evidence(*e.evidence), first_paragraph=e.first, category="actors"))
+    return out
 
-    # ---- places
+
+class _Implied:
+    """A place's score, evidence, first paragraph and mentions while they go up the chain."""
+
+    __slots__ = ("score", "evidence", "first", "mentions", "direct", "children")
+
+    def __init__(self, score: float, evidence: dict[str, int], first: int, mentions: int, direct: bool) -> None:
+        self.score = score
+        self.evidence = evidence
+        self.first = first
+        self.mentions = mentions
+        self.direct = direct  # named in the text, not only implied
+        self.children: list[str] = []
+
+
+def _place_labels(vocab: Vocabulary, sources: Sequence[list], breaks: list[int]) -> list[Label]:
+    """Places named in body or title, each adding its score up the chain market -> city
+    -> province, deepest first."""
     s = vocab.place_settings
-    ptal: dict[str, _Tally] = {}
-    _tally(body_found, "places", "body", ptal)
-    _tally(title_found, "places", "title", ptal)
-    _tally(cap_found, "places", "caption", ptal)
-    direct: dict[str, dict[str, Any]] = {}
-    for pid, e in ptal.items():
-        if not (e.body or e.title):
-            continue
-        direct[pid] = {
-            "score": e.body + s["title_weight"] * e.title + s["caption_weight"] * e.caption,
-            "evidence": _merge_evidence(e.evidence_body, e.evidence_title, e.evidence_caption),
-            "first": e.first,
-            "mentions": e.body + e.title + e.caption,
-        }
-    # propagate up: market -> city -> province, deepest first
     places = vocab.places
-
-    def depth(pid: str) -> int:
-        d, p = 0, places[pid].parent
-        while p is not None:
-            d, p = d + 1, places[p].parent
-        return d
-
-    acc: dict[str, dict[str, Any]] = {
-        pid: {"score": v["score"], "evidence": dict(v["evidence"]), "first": v["first"],
-              "mentions": v["mentions"], "direct": True, "children": []}
-        for pid, v in direct.items()
-    }
-    pending = sorted(acc, key=lambda p: (-depth(p), p))
-    done: set[str] = set()
+    depth = vocab._place_depth
+    acc: dict[str, _Implied] = {}
+    for pid, e in _tally(sources, breaks).items():
+        b, t, c = e.counts
+        if not (b or t):
+            continue  # captions alone
+        acc[pid] = _Implied(b + s["title_weight"] * t + s["caption_weight"] * c, _merge_evidence(*e.evidence),
+                            e.first, b + t + c, True)
+    # every id in order of (-depth, id); a parent comes in shallower, so after its children
+    pending = [(-depth[pid], pid) for pid in acc]
+    heapq.heapify(pending)
     while pending:
-        pid = pending.pop(0)
-        if pid in done:
-            continue
-        done.add(pid)
+        pid = heapq.heappop(pending)[1]
         parent = places[pid].parent
         if parent is None:
             continue
         me = acc[pid]
         pa = acc.get(parent)
         if pa is None:
-            pa = acc[parent] = {"score": 0.0, "evidence": {}, "first": -1, "mentions": 0,
-                                "direct": False, "children": []}
-            pending.append(parent)
-            pending.sort(key=lambda p: (-depth(p), p))
-        pa["score"] += me["score"]
-        pa["evidence"][f"implied_by:{pid}"] = pa["evidence"].get(f"implied_by:{pid}", 0) + me["mentions"]
-        pa["children"].append(pid)
-        if me["first"] >= 0 and (pa["first"] < 0 or me["first"] < pa["first"]):
-            pa["first"] = me["first"]
-        if not pa["direct"]:
-            pa["mentions"] += me["mentions"]
+            pa = acc[parent] = _Implied(0.0, {}, -1, 0, False)
+            heapq.heappush(pending, (-depth[parent], parent))
+        pa.score += me.score
+        key = f"implied_by:{pid}"
+        pa.evidence[key] = pa.evidence.get(key, 0) + me.mentions
+        pa.children.append(pid)
+        if me.first >= 0 and (pa.first < 0 or me.first < pa.first):
+            pa.first = me.first
+        if not pa.direct:
+            pa.mentions += me.mentions
+    out = []
     for pid, a in acc.items():
         place = places[pid]
         implied_by = None
-        if not a["direct"] and a["children"]:
-            implied_by = min(a["children"], key=lambda c: (-acc[c]["score"],
-                                                           acc[c]["first"] if acc[c]["first"] >= 0 else 1 << 30, c))
-        result.places.append(Label(id=pid, name=place.name, kind=place.kind, score=round(a["score"], 3),
-                                   evidence=a["evidence"], first_paragraph=a["first"], province=place.province,
-                                   implied_by=implied_by, category="places", country=place.country))
+        if not a.direct and a.children:
+            implied_by = min(a.children, key=lambda c: (-acc[c].score, acc[c].first if acc[c].first >= 0 else 1 << 30, c))
+        out.append(Label(id=pid, name=place.name, kind=place.kind, score=round(a.score, 3), evidence=a.evidence,
+                         first_paragraph=a.first, province=place.province, implied_by=implied_by,
+                         category="places", country=place.country))
+    return out
 
-    result.topics = _order(result.topics)
-    result.actors = _order(result.actors)
-    result.places = _order(result.places)
-    return result
+
+def classify(vocab: Vocabulary, paragraphs: Sequence[str], captions: Sequence[str] = (),
+             title: str | None = None) -> Labels:
+    """Label one article.  ``paragraphs`` are the cleaned body paragraphs (no captions)."""
+    body, breaks = _matches(vocab, list(paragraphs))
+    none: tuple[list, list, list] = ([], [], [])
+    head = _matches(vocab, [title])[0] if title else none
+    caps = _matches(vocab, list(captions))[0] if captions else none
+    return Labels(
+        topics=_order(_topic_labels(vocab, (body[0], head[0], caps[0]), [b[0] for b in breaks])),
+        places=_order(_place_labels(vocab, (body[1], head[1], caps[1]), [b[1] for b in breaks])),
+        actors=_order(_actor_labels(vocab, (body[2], head[2], caps[2]), [b[2] for b in breaks])),
+    )
 
 
 # --------------------------------------------------------------------------- overrides
