@@ -9,7 +9,7 @@ copies the project with those articles (no seeds), builds the site with MkDocs (
 --reuse, takes the site built by an earlier run and copies in the current docs/assets/search.*),
 then
   - runs Pagefind again on the built site under /usr/bin/time -v (wall time, peak RSS), then
-    search.normalise_bundle (timed too): exactly what the build does;
+    search.finish_bundle (timed too): exactly what the build does;
   - serves the site with http.server and drives Debian's Chromium (Playwright):
       * a briefing page view that does not search: bytes of search code/data fetched;
       * focus the header box and type a query at 40 ms a key: bytes fetched from the first
@@ -97,7 +97,7 @@ def compressed(path: Path) -> int:
 
 def pagefind_run(site: Path) -> dict:
     """Pagefind over the built site, as the build runs it: the old bundle removed first, then
-    Pagefind under /usr/bin/time -v, then search.normalise_bundle."""
+    Pagefind under /usr/bin/time -v, then search.finish_bundle."""
     bundle = site / search.BUNDLE_DIR
     shutil.rmtree(bundle, ignore_errors=True)
     proc = subprocess.run(["/usr/bin/time", "-v", *search.command(site)], capture_output=True, text=True)
@@ -106,7 +106,7 @@ def pagefind_run(site: Path) -> dict:
     secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.split(":"))))
     user = float(re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr).group(1))
     t0 = time.perf_counter()
-    search.normalise_bundle(bundle)
+    search.finish_bundle(bundle)
     norm = time.perf_counter() - t0
     files = [p for p in bundle.rglob("*") if p.is_file()]
     return {"returncode": proc.returncode, "seconds": round(secs + norm, 2), "pagefind_s": round(secs, 2),

@@ -79,3 +79,12 @@ def test_normalising_twice_changes_nothing(indexed):
                                      (1950, 2000), (3487, 3500), (12345, 12000)])
 def test_word_counts_keep_two_significant_digits(n, kept):
     assert search._two_digits(n) == kept
+
+
+def test_the_warm_up_word_is_indexed_and_costs_one_chunk(indexed):
+    term = json.loads((indexed / "pagefind" / search.WARMUP_FILE).read_text(encoding="utf-8"))["term"]
+    chunks = _meta(indexed)[2]
+    holding = [h for _from, _to, h in chunks
+               if any(w[0] == term for w in search._read_chunk(indexed / "pagefind" / "index" / f"{h}.pf_index")[0])]
+    assert len(holding) == 1
+    assert term.isalpha() and len(term) >= 4

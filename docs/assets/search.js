@@ -33,11 +33,22 @@
       loading = import(BUNDLE + "pagefind.js").then(function (pf) {
         return Promise.resolve(pf.options({ baseUrl: ROOT.pathname, highlightParam: HL, excerptLength: 28 }))
           .then(function () { return pf.init(); })
-          .then(function () { return pf; });
+          .then(function () { warmUp(pf); return pf; });
       });
       loading.catch(function () { loading = null; });
     }
     return loading;
+  }
+
+  /* The engine's first query is about twice as slow as the next ones (WebAssembly not yet
+     optimised), whatever the words: search one common word, chosen by the build for its small
+     index chunk (hooks/briefdesk/search.py, write_warmup), while the reader starts typing.
+     Not on the search page, whose first query is in its URL. */
+  function warmUp(pf) {
+    if (document.querySelector("[data-bd-search-page]")) return;
+    fetch(BUNDLE + "bd-warmup.json").then(function (r) { return r.ok ? r.json() : null; }).then(function (w) {
+      if (w && typeof w.term === "string") return pf.search(w.term);
+    }).catch(function () {});
   }
 
   /* ------------------------------------------------------------------ rendering */
