@@ -38,6 +38,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from itertools import chain, compress
+from operator import itemgetter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -834,10 +835,12 @@ def _counters(sources: Sequence[list]) -> tuple[dict[Any, int], ...]:
     return tuple(Counter(found) if found else _NO_COUNTS for found in sources)
 
 
-def _firsts(found: list, breaks: list[int]) -> dict[Any, int]:
-    """payload -> the paragraph of its first match (``breaks``: matches before each break)."""
-    first = dict(zip(reversed(found), range(len(found) - 1, -1, -1)))
-    return {pl: bisect_right(breaks, k) for pl, k in first.items()}
+def _firsts(found: list, breaks: list[int]) -> dict[str, int]:
+    """label id (``payload[0]``) -> the paragraph of its first match in ``found``
+    (``breaks``: how many matches came before each paragraph break)."""
+    ids = list(map(itemgetter(0), found))
+    first = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1)))
+    return {k: bisect_right(breaks, i) for k, i in first.items()}
 
 
 def _tally(sources: Sequence[list], breaks: list[int]) -> dict[str, _Tally]:
@@ -854,8 +857,8 @@ def _tally(sources: Sequence[list], breaks: list[int]) -> dict[str, _Tally]:
             e.counts[s] += k
             ev = e.evidence[s]
             ev[pl[1]] = ev.get(pl[1], 0) + k
-            if s == 0 and (e.first < 0 or first[pl] < e.first):
-                e.first = first[pl]
+    for key, e in tallies.items():
+        e.first = first.get(key, -1)
     return tallies
 
 
@@ -888,7 +891,6 @@ def _topic_labels(vocab: Vocabulary, sources: Sequence[list], breaks: list[int])
             continue  # captions alone
         score = 0.0
         evidence: dict[str, int] = {}
-        first_paragraph = -1
         for pl in pls:
             b, t, c = cb.get(pl, 0), ct.get(pl, 0), cc.get(pl, 0)
             n = b + tw * t + cw * c
@@ -897,14 +899,12 @@ def _topic_labels(vocab: Vocabulary, sources: Sequence[list], breaks: list[int])
             term = pl[1]
             score += weights[(tid, term)] * (n if n <= 1 else 1.0 + math.log(n))
             evidence[term] = b + t + c
-            f = first.get(pl, -1)
-            if f >= 0 and (first_paragraph < 0 or f < first_paragraph):
-                first_paragraph = f
         score = round(score, 3)
         topic = vocab.topics[tid]
         if score >= topic.threshold:
+            # every term in the body counts (n >= 1), so this is the first of any term's
             out.append(Label(id=tid, name=topic.label, kind="topic", score=score, evidence=evidence,
-                             first_paragraph=first_paragraph, category="topics"))
+                             first_paragraph=first.get(tid, -1), category="topics"))
     return out
 
 
