@@ -233,3 +233,20 @@ def test_parallel_tokenising_matches_serial(monkeypatch):
     monkeypatch.setattr(rel, "_PARALLEL_MIN_DOCS", 0)
     parallel = rel._tfidf(texts, RelatedSettings(workers=2))
     assert (serial != parallel).nnz == 0
+
+
+def test_parallel_rescoring_matches_serial(monkeypatch):
+    docs = _random_corpus(n=60)
+    serial = compute_related(docs, RelatedSettings(workers=1))
+    monkeypatch.setattr(rel, "_PARALLEL_MIN_PAIRS", 0)
+    monkeypatch.setattr(rel, "_PARALLEL_MIN_DOCS", 10**9)
+    assert compute_related(docs, RelatedSettings(workers=2)) == serial
+
+
+def test_fast_term_counts_match_the_token_pattern():
+    from collections import Counter
+
+    for text in ["Kim Jong-un’s visit to P’yŏngsŏng — Workers' Party", "snake_case a_b _ __ x y zz 4,861%",
+                 "“Quoted” ‘words’ – and — dashes", "İstanbul ΣΟΦΙΑ ΟΔΟΣ", "", "A B C dd EE",
+                 "tabs\tnew\nlines\x00nul\x01ctl", *(d.text for d in _random_corpus(n=5))]:
+        assert rel._term_counts(text) == Counter(rel._TOKEN_RE.findall(text.lower())), text

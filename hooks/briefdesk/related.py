@@ -22,7 +22,8 @@ How it scales (no pure-Python all-pairs loop):
    ``projection_dims`` dense columns, dense BLAS products). Articles sharing a *rare*
    topic or place (carried by at most ``rare_label_max_docs`` articles) are added as
    candidates through an inverted index (sparse label matrix product).
-3. Every candidate pair is rescored exactly (true TF-IDF cosine, Jaccards); the top k
+3. Every candidate pair is rescored exactly (true TF-IDF cosine, Jaccards; the cosines
+   split by article between the worker processes when there are many); the top k
    per article are kept, ordered by score (rounded to 4 places) then by id.
 
 Stable and deterministic: documents are ordered by id before anything else, so the
@@ -104,7 +105,7 @@ class RelatedSettings:
     projection_dims: int = 256
     projection_seed: int = 0
     chunk_cells: int = 40_000_000  # rows per chunk = chunk_cells // number of docs
-    workers: int = 1  # processes for tokenising; 0 = all CPUs
+    workers: int = 1  # processes for tokenising and rescoring; 0 = all CPUs
 
 
 # ---------------------------------------------------------------------------
@@ -197,44 +198,74 @@ def reason(related: Related, topic_labels: Mapping[str, str] | None = None,
 # sklearn's default token pattern is r"(?u)\b\w\w+\b"; r"\w\w+" finds the same tokens
 # (matches are greedy runs of word characters) and is faster.
 _TOKEN_RE = re.compile(r"\w\w+")
-_TEXTS: Sequence[str] = ()
+# For ASCII text the same tokens come faster from str.translate + str.split (word
+# characters kept, everything else a space), less the one-character runs.
+_ASCII_WORDS = {c: chr(c) if _TOKEN_RE.match(chr(c) * 2) else " " for c in range(128)}
+_ONE_CHAR = frozenset(ch for ch in _ASCII_WORDS.values() if ch != " ")
+# Punctuation common in reporting that stops a text from being ASCII; not word
+# characters, so a space in their place changes no token.
+_PUNCTUATION = "".join(ch for ch in "\u201c\u201d\u2019\u2018\u2013\u2014" if not _TOKEN_RE.match(ch * 2))
+_SHARED: tuple = ()  # what forked workers read (see _forked_map)
 _PARALLEL_MIN_DOCS = 4000  # below this, tokenising in one process is faster
+_PARALLEL_MIN_PAIRS = 100_000  # below this, rescoring in one process is faster
+
+
+def _term_counts(text: str) -> Counter:
+    """How often each token (``_TOKEN_RE`` in the lower-cased text) occurs."""
+    low = text.lower()
+    if not low.isascii():
+        for ch in _PUNCTUATION:
+            if ch in low:
+                low = low.replace(ch, " ")
+        if not low.isascii():
+            return Counter(_TOKEN_RE.findall(low))
+    counts = Counter(low.translate(_ASCII_WORDS).split())
+    for ch in _ONE_CHAR.intersection(counts):
+        del counts[ch]
+    return counts
 
 
 def _hash_terms(texts: Sequence[str], n_features: int) -> sp.csr_matrix:
     """Term counts of each text, hashed (murmurhash3, as HashingVectorizer) into n_features columns."""
     from sklearn.feature_extraction import FeatureHasher
 
-    findall = _TOKEN_RE.findall
-    counts = (Counter(findall(t.lower())) for t in texts)
+    counts = map(_term_counts, texts)
     hasher = FeatureHasher(n_features=int(n_features), input_type="dict", alternate_sign=False, dtype=np.float32)
     return hasher.transform(counts).tocsr()
 
 
 def _hash_slice(args: tuple[int, int, int]) -> sp.csr_matrix:
     start, stop, n_features = args
-    return _hash_terms(_TEXTS[start:stop], n_features)
+    return _hash_terms(_SHARED[0][start:stop], n_features)
+
+
+def _forked_map(fn: Any, jobs: list, shared: tuple, workers: int) -> list:
+    """[fn(job) for job in jobs] in ``workers`` forked processes that find ``shared`` in
+    ``_SHARED``, inherited (copy-on-write), not pickled; only jobs and results travel."""
+    global _SHARED
+    import multiprocessing
+
+    _SHARED = shared
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(fn, jobs, chunksize=1)
+    finally:
+        _SHARED = ()
+
+
+def _workers(settings: RelatedSettings) -> int:
+    return settings.workers or (os.cpu_count() or 1)
 
 
 def _counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
     """Hashed term counts (n x n_features, float32), tokenised in parallel if asked."""
-    global _TEXTS
-    workers = settings.workers or (os.cpu_count() or 1)
+    workers = _workers(settings)
     n = len(texts)
     if workers <= 1 or n < _PARALLEL_MIN_DOCS:
         return _hash_terms(texts, settings.n_features)
-    import multiprocessing
-
     step = max(1, min(2000, -(-n // (workers * 4))))
     jobs = [(s, min(s + step, n), int(settings.n_features)) for s in range(0, n, step)]
-    _TEXTS = texts  # inherited by forked workers: the texts are not pickled
-    try:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            parts = pool.map(_hash_slice, jobs, chunksize=1)
-    finally:
-        _TEXTS = ()
-    return sp.vstack(parts, format="csr")
+    return sp.vstack(_forked_map(_hash_slice, jobs, (texts,), workers), format="csr")
 
 
 def _tfidf(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
@@ -386,7 +417,22 @@ def _label_candidates(lab: sp.csr_matrix, settings: RelatedSettings) -> tuple[np
 # ---------------------------------------------------------------------------
 # exact rescoring of candidate pairs
 
-def _pair_cosines(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def _pair_cosines(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, workers: int = 1) -> np.ndarray:
+    """Exact x[a] . x[b] for sorted-by-row pairs; many pairs are split by row between
+    ``workers`` forked processes (the same sums, so the same results)."""
+    if workers <= 1 or len(rows) < _PARALLEL_MIN_PAIRS:
+        return _row_cosines(x, rows, cols)
+    cuts = np.searchsorted(rows, np.linspace(0, x.shape[0], 2 * workers + 1)[1:-1]).tolist()
+    bounds = list(zip([0] + cuts, cuts + [len(rows)]))
+    return np.concatenate(_forked_map(_cosine_slice, bounds, (x, rows, cols), workers))
+
+
+def _cosine_slice(bounds: tuple[int, int]) -> np.ndarray:
+    x, rows, cols = _SHARED
+    return _row_cosines(x, rows[bounds[0]:bounds[1]], cols[bounds[0]:bounds[1]])
+
+
+def _row_cosines(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Exact x[a] . x[b] for sorted-by-row pairs, one dense scratch row at a time."""
     out = np.zeros(len(rows), dtype=np.float64)
     if not len(rows):
@@ -454,6 +500,16 @@ def _ordinal(date: str | None) -> float:
 # ---------------------------------------------------------------------------
 # entry point
 
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)`` by a sort: numpy 2's hash-based unique is some 40x slower on
+    half a million pair keys."""
+    a = np.sort(a)
+    keep = np.empty(len(a), dtype=bool)
+    keep[:1] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
+
+
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
@@ -492,11 +548,11 @@ def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None
         len(topic_ids) + len(place_ids),
     )
     lr, lc = _label_candidates(lab, settings)
-    keys = np.unique(np.concatenate([tr * n + tc, lr * n + lc]))
+    keys = _sorted_unique(np.concatenate([tr * n + tc, lr * n + lc]))
     rows, cols = keys // n, keys % n
 
     # exact rescoring
-    sim = _pair_cosines(x, rows, cols)
+    sim = _pair_cosines(x, rows, cols, _workers(settings))
     del x
     score = settings.w_text * sim
     if settings.w_topics:
