@@ -1,12 +1,17 @@
 """MkDocs hooks: a thin adapter that runs the briefing pipeline from MkDocs events.
 
+on_startup     note whether this is `mkdocs serve` (caches are kept between its builds)
 on_config      settings from mkdocs.yml (`extra.briefdesk`)
 on_pre_build   run the pipeline; warn (one line a file) about every refused source file;
                stop before site/ is emptied when a published URL would be lost, or when
                --strict and anything was refused
-on_files       add the generated pages and exports to the build (in memory, nothing in docs/)
-on_page_markdown  fill the home page's placeholders
-on_page_context   hand each briefing page its citation and preview tags for <head>
+on_files       add the generated pages and exports to the build (from the build cache folder,
+               nothing in docs/); hand-written pages with placeholders (the home page) are
+               filled in there too, so `mkdocs serve --dirty` sees when they change
+on_page_content   park the page's HTML in a temporary file until the page is written, and
+                  drop its Markdown: MkDocs would otherwise hold the whole site in memory
+on_page_context   take the HTML back; hand each briefing page its citation and preview tags
+on_post_page      drop the page's HTML once it is written
 on_post_build  record new URLs in the committed registry; log the account of the files
 on_serve       watch the source articles and the editorial data
 """
@@ -18,6 +23,7 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 _HOOKS = Path(__file__).resolve().parent
@@ -28,14 +34,20 @@ from briefdesk import home  # noqa: E402
 from briefdesk import publish  # noqa: E402
 from briefdesk import search  # noqa: E402
 from briefdesk.clean import RulesError  # noqa: E402
+from briefdesk.output import FolderPages  # noqa: E402
 from briefdesk.pipeline import Corpus, Settings, build_corpus  # noqa: E402
 from briefdesk.registry import RegistryError  # noqa: E402
+from briefdesk.spool import Spool  # noqa: E402
 from briefdesk.taxonomy import topic_counts  # noqa: E402
 
 # Under the "mkdocs" namespace, so that `mkdocs build --strict` counts these warnings.
 log = logging.getLogger("mkdocs.hooks.briefings")
 
 _state: dict[str, object] = {}
+
+
+def on_startup(command, dirty):
+    _state["serving"] = command == "serve"
 
 
 def on_config(config):
@@ -48,6 +60,8 @@ def on_config(config):
         default_language=opts.get("default_language", "en"),
         per_page=int(opts.get("per_page", 50)),
         home_latest=int(opts.get("home_latest", 10)),
+        pages_dir=root / opts.get("cache_dir", ".cache/briefdesk"),
+        keep_renders=_serving(),
     )
     _state["settings"] = settings
     return config
@@ -84,36 +98,75 @@ def on_pre_build(config):
 
 def on_files(files: Files, config):
     corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
-    for src, text in sorted(corpus.pages.items()):
-        existing = files.get_file_from_path(src)
-        if existing is not None:
+    settings: Settings = _state["settings"]  # type: ignore[assignment]
+    pages, assets = corpus.pages, corpus.assets
+    assert isinstance(pages, FolderPages) and isinstance(assets, FolderPages)
+    _fill_placeholders(files, config, corpus, settings)
+    for src in sorted(pages):
+        if files.get_file_from_path(src) is not None:
             raise PluginError(f"briefings: docs/{src} collides with a generated page; remove it from docs/")
-        files.append(File.generated(config, src, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
-    for dest, text in sorted(corpus.assets.items()):
-        files.append(File.generated(config, dest, content=text))
-    # MkDocs' files now hold the text: do not keep a second copy through the build
-    _state["page_count"] = len(corpus.pages)
-    corpus.pages.clear()
-    corpus.assets.clear()
+        # MkDocs reads the page from the cache folder when it renders it
+        files.append(File(src, str(pages.folder), config.site_dir, config.use_directory_urls,
+                          inclusion=InclusionLevel.NOT_IN_NAV))
+    for dest in sorted(assets):  # copied from the cache folder into the site
+        files.append(File(dest, str(assets.folder), config.site_dir, config.use_directory_urls))
+    _state["page_count"] = len(pages)
+    pages.clear()  # MkDocs' files know where each page is: do not keep a second list
+    assets.clear()
     return files
 
 
-def on_page_markdown(markdown, page, config, files):
-    corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
-    settings: Settings = _state["settings"]  # type: ignore[assignment]
-    return home.fill_placeholders(markdown, page.file.src_uri, corpus, settings)
+def _fill_placeholders(files: Files, config, corpus: Corpus, settings: Settings) -> None:
+    """Hand-written pages that use placeholders are filled in into the cache folder and
+    built from there; a filled page is rewritten only when its text changes."""
+    filled = FolderPages(settings.pages_dir, "filled")
+    for f in list(files.documentation_pages()):
+        if f.generated_by is not None or f.abs_src_path is None:
+            continue
+        text = f.content_string
+        new = home.fill_placeholders(text, f.src_uri, corpus, settings)
+        if new == text:
+            continue
+        filled.put(f.src_uri, new)
+        files.remove(f)
+        files.append(File(f.src_uri, str(filled.folder), config.site_dir, config.use_directory_urls,
+                          inclusion=f.inclusion))
+    filled.finish()
 
 
+# Parking the HTML runs after every plugin's on_page_content and taking it back before any
+# plugin's on_page_context, so plugins (Material's search, say) see the page as usual.
+@event_priority(-100)
+def on_page_content(html, page, config, files):
+    spool = _state.get("spool")
+    if spool is None:
+        spool = _state["spool"] = Spool()
+    spool.put(page.file.src_uri, html)
+    page.markdown = None  # rendered; nothing later reads it
+    return ""
+
+
+@event_priority(100)
 def on_page_context(context, page, config, nav):
     corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
+    spool = _state.get("spool")
+    if spool is not None and page.file.src_uri in spool:
+        page.content = spool.take(page.file.src_uri)
     head = corpus.heads.get(page.file.src_uri)
     if head:
         page.meta["bd_head"] = head
     return context
 
 
+@event_priority(-100)
+def on_post_page(output, page, config):
+    page.content = None  # written; do not keep every page's HTML until the build ends
+    return output
+
+
 def on_post_build(config):
     corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
+    _close_spool()
     if corpus.registry.save_if_changed():
         log.info("Updated %s: %d new briefing URL(s)", corpus.registry.path.name, len(corpus.assignment.added))
     log.info(
@@ -132,9 +185,19 @@ def on_post_build(config):
         search.index_site(Path(config.site_dir), log)  # Pagefind's index into site/pagefind/
 
 
+def _close_spool() -> None:
+    spool = _state.pop("spool", None)
+    if spool is not None:
+        spool.close()
+
+
+def on_build_error(error):
+    _close_spool()
+
+
 def _serving() -> bool:
-    """True under `mkdocs serve` (MkDocs tells hooks nothing else about the command)."""
-    return "serve" in sys.argv[1:3]
+    """True under `mkdocs serve` (from on_startup; MkDocs 1.4+)."""
+    return bool(_state.get("serving"))
 
 
 def on_serve(server, config, builder):

@@ -71,7 +71,7 @@ def archive_downloads(records: list[dict[str, Any]], settings) -> dict[str, str]
         "cite/all.bib": cite.bibtex(records, site),
         "cite/all.classic.bib": cite.bibtex_classic(records, site),
         "cite/all.ris": cite.ris(records, site),
-        "cite/all.json": json.dumps(cite.csl_json(records, site), ensure_ascii=False, indent=1) + "\n",
+        "cite/all.json": export.json_array(cite.csl_json(records, site)),  # same bytes as json.dumps(indent=1)
     }
 
 

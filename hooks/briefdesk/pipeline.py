@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from . import citing, export, listing, parallel, render, taxonomy, versions
 from . import publish
+from .output import FolderPages, MemoryPages
 from .clean import CleanRules, clean, load_rules
 from .describe import describe
 from .model import Briefing, Refusal, RefusedError
@@ -36,6 +38,11 @@ class Settings:
     default_language: str = "en"
     per_page: int = 50
     home_latest: int = 10
+    # a build-cache folder for the generated pages (see output.py); None keeps them in memory
+    pages_dir: Path | None = None
+    # remember rendered briefings between builds in this process (`mkdocs serve`): with a
+    # pages folder, an unchanged briefing is not rendered again
+    keep_renders: bool = False
 
     @classmethod
     def for_project(cls, root: Path, **overrides: Any) -> "Settings":
@@ -55,9 +62,9 @@ class Corpus:
     metadata_files: dict[str, str]
     registry: Registry
     assignment: Assignment
-    pages: dict[str, str] = field(default_factory=dict)
-    assets: dict[str, str] = field(default_factory=dict)
-    heads: dict[str, str] = field(default_factory=dict)  # page source path -> extra <head> HTML
+    pages: Mapping[str, str] = field(default_factory=dict)  # MemoryPages or FolderPages
+    assets: Mapping[str, str] = field(default_factory=dict)
+    heads: Mapping[str, str] = field(default_factory=dict)  # page source path -> extra <head> HTML
     warnings: list[str] = field(default_factory=list)  # problems that do not refuse an article
     timings: dict[str, float] = field(default_factory=dict)
     files_seen: int = 0
@@ -85,6 +92,17 @@ class Corpus:
             "new_urls": sorted(self.assignment.added),
             "renamed": [list(r) for r in self.assignment.renamed],
         }
+
+
+def _give_back_memory() -> None:
+    """Return freed heap to the system (glibc keeps it otherwise), so a stage's scratch
+    memory does not stay counted against the rest of the build."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 _CACHE: dict[str, Briefing] = {}
@@ -168,6 +186,7 @@ def build_corpus(settings: Settings) -> Corpus:
         newer.neighbours["older"] = {"url": older.url, "title": older.title}
     t0 = time.perf_counter()
     taxonomy.link_related(briefings, settings.editorial_dir)
+    _give_back_memory()
     timings["related"] = time.perf_counter() - t0
 
     corpus = Corpus(
@@ -182,6 +201,7 @@ def build_corpus(settings: Settings) -> Corpus:
     )
     t0 = time.perf_counter()
     render_all(corpus, settings)
+    _give_back_memory()
     timings["render"] = time.perf_counter() - t0
     return corpus
 
@@ -230,39 +250,96 @@ def _render_briefing(job) -> tuple[dict, dict[str, str], dict[str, str], dict[st
     return rec, pages, heads, assets
 
 
+# key -> (export record, page, head and asset paths) of briefings rendered into the pages
+# folder by an earlier build in this process; see Settings.keep_renders
+_RENDERED: dict[str, tuple[dict, list[str], list[str], list[str]]] = {}
+
+
+def _render_key(b: Briefing, settings: Settings, editorial: str) -> str:
+    """Everything a briefing's pages are made from: the briefing as the pipeline left it
+    (text, labels, links, neighbours, versions), the settings and the editorial data."""
+    data = pickle.dumps((b, settings), protocol=5) + editorial.encode()
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _editorial_digest(editorial_dir: Path) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for path in sorted(editorial_dir.glob("*.yml")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _reuse_render(key: str | None, pages, heads, assets) -> bool:
+    hit = _RENDERED.get(key) if key else None
+    if hit is None:
+        return False
+    _, page_srcs, head_srcs, asset_dests = hit
+    return (all(pages.keep(s) for s in page_srcs) and all(heads.keep(s) for s in head_srcs)
+            and all(assets.keep(s) for s in asset_dests))
+
+
 def render_all(corpus: Corpus, settings: Settings) -> None:
-    pages: dict[str, str] = {}
-    heads: dict[str, str] = {}
-    assets: dict[str, str] = {}
+    """Render every page, handing each to the output as soon as it exists (the pipeline
+    does not hold the whole site's Markdown: with a pages folder, neither does memory)."""
+    if settings.pages_dir:
+        pages, heads, assets = (FolderPages(settings.pages_dir, kind) for kind in ("pages", "heads", "assets"))
+    else:
+        pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
     records = []
-    for rec, briefing_pages, briefing_heads, briefing_assets in parallel.ordered_map(
-        _render_briefing, [(b, settings) for b in corpus.briefings]
-    ):
+    caching = settings.keep_renders and isinstance(pages, FolderPages)
+    if caching:
+        editorial = _editorial_digest(settings.editorial_dir)
+        keys = [_render_key(b, settings, editorial) for b in corpus.briefings]
+    else:
+        keys = [None] * len(corpus.briefings)
+    reused = [caching and _reuse_render(key, pages, heads, assets) for key in keys]
+    fresh = parallel.ordered_imap(_render_briefing, [(b, settings) for b, hit in zip(corpus.briefings, reused) if not hit])
+    kept: dict[str, tuple] = {}
+    for key, hit in zip(keys, reused):
+        if hit:
+            rec = _RENDERED[key][0]
+        else:
+            rec, briefing_pages, briefing_heads, briefing_assets = next(fresh)
+            for src, text in briefing_pages.items():
+                pages.put(src, text)
+            heads.update(briefing_heads)
+            assets.update(briefing_assets)
+            if caching:
+                _RENDERED[key] = (rec, list(briefing_pages), list(briefing_heads), list(briefing_assets))
         records.append(rec)
-        pages.update(briefing_pages)
-        heads.update(briefing_heads)
-        assets.update(briefing_assets)
+        if caching:
+            kept[key] = _RENDERED[key]
+    fresh.close()
+    if caching:  # only what this build rendered or reused
+        _RENDERED.clear()
+        _RENDERED.update(kept)
     assets.update(citing.archive_downloads(records, settings))
+    del records
     assets.update(publish.publish_files(corpus.briefings, settings))  # feeds, robots.txt
     intro = (
         "Every briefing in the archive. Each is one article from the sources, cleaned and "
         "described; see [About](../about.md) for how.\n"
     )
-    pages.update(listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings, settings.per_page))
-    pages.update(taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page))
+    for src, text in listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings,
+                                             settings.per_page).items():
+        pages.put(src, text)
+    for src, text in taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page).items():
+        pages.put(src, text)
     for old, new in sorted(corpus.assignment.redirects.items()):
         assets[old + "index.html"] = listing.redirect_html(old, new, settings.site_url)
     for b in corpus.briefings:
         short = f"b/{b.id}/"
         assets[short + "index.html"] = listing.redirect_html(short, b.url, settings.site_url, title=b.title)
     for url, (bid, reason) in sorted(corpus.assignment.withdrawn.items()):
-        pages[listing.url_to_src(url)] = listing.withdrawn_md(bid, reason)
+        pages.put(listing.url_to_src(url), listing.withdrawn_md(bid, reason))
     from .provmap import DEFAULT_CSS
 
     assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
     assets["data/briefings.json"] = export.briefings_json(corpus.briefings, settings.site_url)
     assets["data/briefings.csv"] = export.briefings_csv(corpus.briefings, settings.site_url)
     assets["data/build-report.json"] = export.report_json(corpus.report())
+    for out in (pages, heads, assets):
+        out.finish()
     corpus.pages = pages
     corpus.assets = assets
     corpus.heads = heads

@@ -1,0 +1,130 @@
+"""Where the generated Markdown pages go: a dict in memory, or a folder on disk.
+
+The pipeline hands every page it renders to an output the moment it is rendered
+(`out.put(src, markdown)`), so it never has to hold the whole site's Markdown at once.
+
+* :class:`MemoryPages` keeps them in a dict (the default: tests, small corpora,
+  ``python -m hooks.briefdesk``).
+* :class:`FolderPages` writes them to a build-cache folder, which the MkDocs hooks give
+  to MkDocs as the pages' source folder. Two things follow from it:
+
+  - memory: neither the pipeline nor MkDocs' ``File`` objects keep a copy of every
+    page's Markdown; MkDocs reads each page from the folder when it renders it;
+  - ``mkdocs serve --dirty``: a page file is rewritten only when its text changed
+    (a manifest of content hashes, ``<kind>.manifest.json``, remembers the last build), so its
+    modification time tells MkDocs which pages an edit really changed. Pages that are no
+    longer generated are removed.
+
+Both are read-only mappings ``{source path: markdown}`` once the build is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+_FORMAT = 1
+
+
+class MemoryPages(dict):
+    """A plain dict, with the output interface."""
+
+    def put(self, src: str, text: str) -> None:
+        self[src] = text
+
+    def finish(self) -> None:
+        pass
+
+
+class FolderPages(Mapping[str, str]):
+    """Files written to ``root/<kind>/<path>``, each only when its text changed.
+
+    The pipeline uses three kinds: ``pages`` (Markdown for MkDocs), ``assets`` (exports,
+    citation files, feeds, redirects: copied into the site as they are) and ``heads``
+    (each page's extra ``<head>`` tags)."""
+
+    def __init__(self, root: Path, kind: str = "pages") -> None:
+        self.root = Path(root)
+        self.kind = kind
+        self.folder = self.root / kind
+        self._manifest = self.root / f"{kind}.manifest.json"
+        self._hashes: dict[str, str] = {}
+        self.written = 0
+        self._previous = self._load_manifest()
+        if self._previous is None:  # unknown state: start from an empty folder
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._previous = {}
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def _load_manifest(self) -> dict[str, str] | None:
+        try:
+            data = json.loads(self._manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("pages"), dict):
+            return None
+        return data["pages"]
+
+    def put(self, src: str, text: str) -> None:
+        data = text.encode("utf-8")
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        self._hashes[src] = digest
+        path = self.folder / src
+        if self._previous.get(src) == digest and path.is_file():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        self.written += 1
+
+    def keep(self, src: str) -> bool:
+        """Carry a file over from the last build unchanged (its producer was not run again).
+        False when there is nothing to carry over: the caller must produce it."""
+        digest = self._previous.get(src)
+        if digest is None or not (self.folder / src).is_file():
+            return False
+        self._hashes[src] = digest
+        return True
+
+    def finish(self) -> None:
+        """Remove pages no longer generated; remember this build's hashes."""
+        for src in self._previous.keys() - self._hashes.keys():
+            try:
+                (self.folder / src).unlink()
+            except FileNotFoundError:
+                pass
+        manifest = {"format": _FORMAT, "pages": dict(sorted(self._hashes.items()))}
+        tmp = self._manifest.with_name(self._manifest.name + ".tmp")
+        tmp.write_text(json.dumps(manifest, indent=0), encoding="utf-8")
+        os.replace(tmp, self._manifest)
+        self._previous = dict(self._hashes)
+
+    def clear(self) -> None:
+        """Forget the list of pages (the files stay: MkDocs reads them)."""
+        self._hashes = {}
+
+    def path(self, src: str) -> Path:
+        return self.folder / src
+
+    def __setitem__(self, src: str, text: str) -> None:
+        self.put(src, text)
+
+    def update(self, items: Mapping[str, str]) -> None:
+        for src, text in items.items():
+            self.put(src, text)
+
+    def __getitem__(self, src: str) -> str:
+        if src not in self._hashes:
+            raise KeyError(src)
+        return (self.folder / src).read_bytes().decode("utf-8")  # byte for byte: no newline translation
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._hashes)
+
+    def __len__(self) -> int:
+        return len(self._hashes)
