@@ -25,7 +25,7 @@ browser:
 	  $(if $(filter 0,$(shell id -u)),,sudo) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 serve: setup
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty  # rebuilds only the pages an edit changes
 
 build: setup
 	$(BIN)/mkdocs build --strict

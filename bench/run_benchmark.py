@@ -367,7 +367,7 @@ def run_serve(n: int, seed: int, work: Path, timeout: float = 1800) -> dict:
     page = f"http://127.0.0.1:{port}/{url_path.lstrip('/')}"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     log = open(base / "serve.log", "w") if base.exists() else open(project.parent / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f",
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}", "-f",
                              str(project / "mkdocs.yml")], cwd=project, stdout=log, stderr=subprocess.STDOUT,
                             env=env, start_new_session=True)
     out: dict = {"kind": "serve", "size": n, "seed": seed, "page": url_path}

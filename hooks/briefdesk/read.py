@@ -324,6 +324,33 @@ def _read_job(job: tuple[Path, str, Path | None, str | None]) -> SourceArticle |
         return Refusal(rel, f"cannot read file: {exc.strerror or exc}")
 
 
+# Under `mkdocs serve` the same folder is read again after every edit: a file whose size,
+# modification time and inode did not change (nor its metadata file's) is not read again.
+_READ_CACHE: dict[tuple, SourceArticle | Refusal] = {}
+
+
+def _stamp(path: Path | None) -> tuple | None:
+    if path is None:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return ("missing",)
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _read_all(to_read: list[tuple[Path, str, Path | None, str | None]]) -> list[SourceArticle | Refusal]:
+    keys = [(str(p), rel, _stamp(p), str(side), side_rel, _stamp(side)) for p, rel, side, side_rel in to_read]
+    misses = [i for i, key in enumerate(keys) if key not in _READ_CACHE]
+    fresh = parallel.ordered_map(_read_job, [to_read[i] for i in misses])
+    cache = {key: _READ_CACHE[key] for key in keys if key in _READ_CACHE}  # forget files gone or changed
+    for i, outcome in zip(misses, fresh):
+        cache[keys[i]] = outcome
+    _READ_CACHE.clear()
+    _READ_CACHE.update(cache)
+    return [cache[key] for key in keys]
+
+
 def discover(source_dir: Path) -> ReadResult:
     """Read every file under source_dir. Deterministic order (sorted by relative path)."""
     files = sorted(
@@ -374,7 +401,7 @@ def discover(source_dir: Path) -> ReadResult:
             continue
         sidecar = sidecar_for.get(p)
         to_read.append((p, rel, sidecar, rels.get(sidecar) if sidecar else None))
-    for outcome in parallel.ordered_map(_read_job, to_read):
+    for outcome in _read_all(to_read):
         if isinstance(outcome, Refusal):
             refusals.append(outcome)
         else:
