@@ -3,9 +3,16 @@
     corpus = build_corpus(Settings(...))
     corpus.pages   -> {source path: Markdown}   (briefings, listings)
     corpus.assets  -> {site path: text}         (exports, redirects, report)
+    corpus.heads   -> {source path: HTML}       (each page's extra <head> tags)
 
-Unchanged articles are not cleaned and described again: results are cached in memory,
-keyed by the article's content, its metadata and the cleaning rules (for `mkdocs serve`).
+With ``Settings.pages_dir`` these three are written to that folder as they are rendered
+(output.FolderPages, read back on demand); without it they are dicts in memory.
+
+Between builds in one process (`mkdocs serve`), unchanged work is not done again:
+source files whose size and modification time did not change are not reread (read.py);
+articles are not cleaned and described again (keyed by their content, metadata and the
+cleaning rules); with ``keep_renders``, a briefing whose inputs did not change is not
+rendered again and its files in the pages folder are kept as they are.
 """
 
 from __future__ import annotations
