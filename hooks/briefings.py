@@ -61,7 +61,7 @@ def on_config(config):
         per_page=int(opts.get("per_page", 50)),
         home_latest=int(opts.get("home_latest", 10)),
         pages_dir=root / opts.get("cache_dir", ".cache/briefdesk"),
-        keep_renders=_serving(),
+        incremental=_serving(),
     )
     _state["settings"] = settings
     return config

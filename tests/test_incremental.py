@@ -101,7 +101,7 @@ def test_in_process_rebuild_reuses_renders_and_matches_a_cold_build(tmp_path, mo
     project = copy_project(tmp_path / "p", with_seeds=False)
     generate(60, 11, project / "source_articles")
     settings = pipeline.Settings.for_project(project, site_url="https://example.org/",
-                                             pages_dir=project / ".cache" / "bd", keep_renders=True)
+                                             pages_dir=project / ".cache" / "bd", incremental=True)
     pipeline.build_corpus(settings)
     folder = project / ".cache" / "bd" / "pages"
     stamps = {p: p.stat().st_mtime_ns for p in folder.rglob("*.md")}

@@ -11,7 +11,7 @@ With ``Settings.pages_dir`` these three are written to that folder as they are r
 Between builds in one process (`mkdocs serve`), unchanged work is not done again:
 source files whose size and modification time did not change are not reread (read.py);
 articles are not cleaned and described again (keyed by their content, metadata and the
-cleaning rules); with ``keep_renders``, a briefing whose inputs did not change is not
+cleaning rules); with ``incremental``, a briefing whose inputs did not change is not
 rendered again and its files in the pages folder are kept as they are.
 """
 
@@ -47,9 +47,9 @@ class Settings:
     home_latest: int = 10
     # a build-cache folder for the generated pages (see output.py); None keeps them in memory
     pages_dir: Path | None = None
-    # remember rendered briefings between builds in this process (`mkdocs serve`): with a
-    # pages folder, an unchanged briefing is not rendered again
-    keep_renders: bool = False
+    # keep what was read and rendered for the next build in this process (`mkdocs serve`):
+    # unchanged files are not reread and, with a pages folder, unchanged briefings not rerendered
+    incremental: bool = False
 
     @classmethod
     def for_project(cls, root: Path, **overrides: Any) -> "Settings":
@@ -148,7 +148,7 @@ def _describe_job(job) -> Briefing | str:
 def build_corpus(settings: Settings) -> Corpus:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    result = discover(settings.source_dir)
+    result = discover(settings.source_dir, reuse=settings.incremental)
     files_seen = sum(1 for p in settings.source_dir.rglob("*") if p.is_file() or p.is_symlink())
     timings["read"] = time.perf_counter() - t0
 
@@ -258,7 +258,7 @@ def _render_briefing(job) -> tuple[dict, dict[str, str], dict[str, str], dict[st
 
 
 # key -> (export record, page, head and asset paths) of briefings rendered into the pages
-# folder by an earlier build in this process; see Settings.keep_renders
+# folder by an earlier build in this process; see Settings.incremental
 _RENDERED: dict[str, tuple[dict, list[str], list[str], list[str]]] = {}
 
 
@@ -293,7 +293,7 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     else:
         pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
     records = []
-    caching = settings.keep_renders and isinstance(pages, FolderPages)
+    caching = settings.incremental and isinstance(pages, FolderPages)
     if caching:
         editorial = _editorial_digest(settings.editorial_dir)
         keys = [_render_key(b, settings, editorial) for b in corpus.briefings]

@@ -339,7 +339,10 @@ def _stamp(path: Path | None) -> tuple | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _read_all(to_read: list[tuple[Path, str, Path | None, str | None]]) -> list[SourceArticle | Refusal]:
+def _read_all(to_read: list[tuple[Path, str, Path | None, str | None]], reuse: bool) -> list[SourceArticle | Refusal]:
+    if not reuse:  # a one-off build: keep nothing
+        _READ_CACHE.clear()
+        return parallel.ordered_map(_read_job, to_read)
     keys = [(str(p), rel, _stamp(p), str(side), side_rel, _stamp(side)) for p, rel, side, side_rel in to_read]
     misses = [i for i, key in enumerate(keys) if key not in _READ_CACHE]
     fresh = parallel.ordered_map(_read_job, [to_read[i] for i in misses])
@@ -351,8 +354,10 @@ def _read_all(to_read: list[tuple[Path, str, Path | None, str | None]]) -> list[
     return [cache[key] for key in keys]
 
 
-def discover(source_dir: Path) -> ReadResult:
-    """Read every file under source_dir. Deterministic order (sorted by relative path)."""
+def discover(source_dir: Path, reuse: bool = False) -> ReadResult:
+    """Read every file under source_dir. Deterministic order (sorted by relative path).
+    ``reuse``: keep what was read for the next call, and take from the last call the files
+    that did not change (`mkdocs serve`)."""
     files = sorted(
         (p for p in source_dir.rglob("*") if p.is_file() or p.is_symlink()),
         key=lambda p: p.relative_to(source_dir).as_posix(),
@@ -401,7 +406,7 @@ def discover(source_dir: Path) -> ReadResult:
             continue
         sidecar = sidecar_for.get(p)
         to_read.append((p, rel, sidecar, rels.get(sidecar) if sidecar else None))
-    for outcome in _read_all(to_read):
+    for outcome in _read_all(to_read, reuse):
         if isinstance(outcome, Refusal):
             refusals.append(outcome)
         else:
