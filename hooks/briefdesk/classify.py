@@ -25,6 +25,17 @@ file are matched (and so consume their tokens) but produce no label.
 
 A term token ending in ``*`` matches any token starting with the rest (``smuggl*``).
 
+How it stays fast (about 0.6 ms for a 1,600-word article, one process): the body's
+paragraphs are scanned as one token list with a break token between paragraphs (no
+entry runs across it), and so are the captions.  Text that is ASCII but for common
+typographic punctuation, nearly all reporting, is tokenised by ``str.translate`` and
+``str.split`` instead of a regular expression.  A memo, keyed by the token as written,
+says what to do at each token: nothing for five tokens in six, which
+``itertools.compress`` skips in C; for the rest, which tries the token enters and
+whether a single-path walk settles the longest match (a token's own case-exact entries
+are resolved in the memo), else a search over the wildcard branches.  Matches are then
+counted with ``Counter`` and each label's first paragraph found by bisecting the breaks.
+
 Scoring is documented in the headers of the YAML files; in short: body paragraphs and the
 title assign labels, captions only add weight to labels the body or title already has.
 """
