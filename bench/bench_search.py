@@ -106,7 +106,7 @@ def pagefind_run(site: Path) -> dict:
     secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.split(":"))))
     user = float(re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr).group(1))
     t0 = time.perf_counter()
-    search.finish_bundle(bundle)
+    getattr(search, "finish_bundle", search.normalise_bundle)(bundle)  # (normalise_bundle: code before 2026-11-24)
     norm = time.perf_counter() - t0
     files = [p for p in bundle.rglob("*") if p.is_file()]
     return {"returncode": proc.returncode, "seconds": round(secs + norm, 2), "pagefind_s": round(secs, 2),
@@ -127,8 +127,15 @@ def meta_parts(bundle: Path) -> dict:
     def kb(value) -> float:
         return round(len(gzip.compress(cbor2.dumps(value), compresslevel=9, mtime=0)) / 1000, 1)
 
+    warmup = None  # the index chunk holding the word the browser searches to warm up (search.write_warmup)
+    if (bundle / "bd-warmup.json").exists():
+        term = json.loads((bundle / "bd-warmup.json").read_text(encoding="utf-8"))["term"]
+        for _size, h in sorted(((bundle / "index" / f"{h}.pf_index").stat().st_size, h) for _f, _t, h in meta[2]):
+            if any(w[0] == term for w in search._read_chunk(bundle / "index" / f"{h}.pf_index")[0]):
+                warmup = f"index/{h}.pf_index"
+                break
     return {"meta_kb": round(path.stat().st_size / 1000, 1), "pages": len(meta[1]), "pages_kb": kb(meta[1]),
-            "sorts_kb": kb(meta[4]), "chunk_list_kb": kb(meta[2]), "index_chunks": len(meta[2])}
+            "sorts_kb": kb(meta[4]), "chunk_list_kb": kb(meta[2]), "index_chunks": len(meta[2]), "warmup_chunk": warmup}
 
 
 # In the page: the time of the first and the last keydown (the page's own clock), and of the
@@ -248,20 +255,22 @@ def extrapolate(row: dict, to: int) -> dict:
     index chunks (a chunk holds about 20,000 word locations); the index chunk of a word
     found on a fixed share of the briefings grows with the number of pages once the word
     fills a chunk of its own, as "rice" and "price" do at 10,000 (so scaling them linearly
-    is fair, not a lower bound, for these two); a result's fragment does not grow.
-    Everything that grows is scaled by to / measured."""
+    is fair, not a lower bound, for these two); a result's fragment does not grow, nor does
+    the warm-up word's chunk (search.write_warmup picks the smallest chunk with a word in 500
+    briefings, whatever their number). Everything that grows is scaled by to / measured."""
     files = row["browser"]["to_first_result_files"]
+    warmup = row["pagefind"]["meta"].get("warmup_chunk")
     scale = to / row["articles"]
     fixed = grows = frags = 0
     for f in files:
         name, size = f.rsplit(" ", 1)
-        if name.startswith("fragment/"):
+        if name.startswith("fragment/") or name == warmup:
             frags += int(size)
         elif name.startswith("index/") or name.endswith(".pf_meta"):
             grows += int(size)
         else:
             fixed += int(size)
-    return {"articles": to, "from_articles": row["articles"], "fixed_bytes": fixed, "fragment_bytes": frags,
+    return {"articles": to, "from_articles": row["articles"], "fixed_bytes": fixed, "fragments_and_warmup_bytes": frags,
             "growing_bytes_measured": grows, "growing_bytes": round(grows * scale),
             "to_first_result_bytes": round(fixed + frags + grows * scale),
             "pagefind_peak_rss_mb": round(row["pagefind"]["peak_rss_mb"] * scale),
