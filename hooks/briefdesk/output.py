@@ -47,9 +47,11 @@ class FolderPages(Mapping[str, str]):
     citation files, feeds, redirects: copied into the site as they are) and ``heads``
     (each page's extra ``<head>`` tags)."""
 
-    def __init__(self, root: Path, kind: str = "pages") -> None:
+    def __init__(self, root: Path, kind: str = "pages", flat: bool = False) -> None:
         self.root = Path(root)
         self.kind = kind
+        self.flat = flat  # one folder, no subfolders (for files nothing else reads by path)
+        self._made: set[str] = set()
         self.folder = self.root / kind
         self._manifest = self.root / f"{kind}.manifest.json"
         self._hashes: dict[str, str] = {}
@@ -59,6 +61,8 @@ class FolderPages(Mapping[str, str]):
             shutil.rmtree(self.folder, ignore_errors=True)
             self._previous = {}
         self.folder.mkdir(parents=True, exist_ok=True)
+        # until finish() records this build, the folder's state is unknown to the next one
+        self._manifest.unlink(missing_ok=True)
 
     def _load_manifest(self) -> dict[str, str] | None:
         try:
@@ -73,20 +77,22 @@ class FolderPages(Mapping[str, str]):
         data = text.encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         self._hashes[src] = digest
-        path = self.folder / src
-        if self._previous.get(src) == digest and path.is_file():
+        path = self.path(src)
+        if self._previous.get(src) == digest and os.path.isfile(path):
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        folder = os.path.dirname(path)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        with open(path, "wb") as f:  # no manifest on disk until finish(): a crash leaves none
+            f.write(data)
         self.written += 1
 
     def keep(self, src: str) -> bool:
         """Carry a file over from the last build unchanged (its producer was not run again).
         False when there is nothing to carry over: the caller must produce it."""
         digest = self._previous.get(src)
-        if digest is None or not (self.folder / src).is_file():
+        if digest is None or not os.path.isfile(self.path(src)):
             return False
         self._hashes[src] = digest
         return True
@@ -95,7 +101,7 @@ class FolderPages(Mapping[str, str]):
         """Remove pages no longer generated; remember this build's hashes."""
         for src in self._previous.keys() - self._hashes.keys():
             try:
-                (self.folder / src).unlink()
+                os.unlink(self.path(src))
             except FileNotFoundError:
                 pass
         manifest = {"format": _FORMAT, "pages": dict(sorted(self._hashes.items()))}
@@ -108,8 +114,8 @@ class FolderPages(Mapping[str, str]):
         """Forget the list of pages (the files stay: MkDocs reads them)."""
         self._hashes = {}
 
-    def path(self, src: str) -> Path:
-        return self.folder / src
+    def path(self, src: str) -> str:
+        return f"{self.folder}/{src.replace('/', '~')}" if self.flat else f"{self.folder}/{src}"
 
     def __setitem__(self, src: str, text: str) -> None:
         self.put(src, text)
@@ -121,7 +127,8 @@ class FolderPages(Mapping[str, str]):
     def __getitem__(self, src: str) -> str:
         if src not in self._hashes:
             raise KeyError(src)
-        return (self.folder / src).read_bytes().decode("utf-8")  # byte for byte: no newline translation
+        with open(self.path(src), "rb") as f:  # byte for byte: no newline translation
+            return f.read().decode("utf-8")
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._hashes)

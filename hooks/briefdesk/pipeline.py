@@ -289,7 +289,8 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     """Render every page, handing each to the output as soon as it exists (the pipeline
     does not hold the whole site's Markdown: with a pages folder, neither does memory)."""
     if settings.pages_dir:
-        pages, heads, assets = (FolderPages(settings.pages_dir, kind) for kind in ("pages", "heads", "assets"))
+        pages, assets = FolderPages(settings.pages_dir, "pages"), FolderPages(settings.pages_dir, "assets")
+        heads = FolderPages(settings.pages_dir, "heads", flat=True)
     else:
         pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
     records = []
