@@ -17,6 +17,7 @@ rendered again and its files in the pages folder are kept as they are.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import pickle
@@ -264,8 +265,12 @@ _RENDERED: dict[str, tuple[dict, list[str], list[str], list[str]]] = {}
 
 def _render_key(b: Briefing, settings: Settings, editorial: str) -> str:
     """Everything a briefing's pages are made from: the briefing as the pipeline left it
-    (text, labels, links, neighbours, versions), the settings and the editorial data."""
-    data = pickle.dumps((b, settings), protocol=5) + editorial.encode()
+    (text, labels, links, neighbours, versions), the settings and the editorial data.
+    Related briefings' similarity scores are left out: pages show the list and the
+    reasons, not the scores, which move a little for every briefing whenever one changes."""
+    view = copy.copy(b)
+    view.related = [{k: v for k, v in r.items() if k != "score"} for r in b.related]
+    data = pickle.dumps((view, settings), protocol=5) + editorial.encode()
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
@@ -355,7 +360,6 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
 
 def _earlier_version(b: Briefing, old: dict, settings: Settings) -> Briefing:
     """An earlier version's briefing, from the text kept in the repository."""
-    import copy
 
     from .model import SourceArticle
     from .read import decode

@@ -75,7 +75,9 @@ class Registry:
         if not path.exists():
             return cls(path, {})
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            # libyaml's safe loader when present: the same result, ten times faster
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         except yaml.YAMLError as exc:
             raise RegistryError(f"{path.name}: unreadable: {' '.join(str(exc).split())[:200]}") from None
         raw = data.get("briefings") or {}

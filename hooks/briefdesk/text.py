@@ -28,12 +28,37 @@ def rel_link(from_src: str, to_src: str) -> str:
     return posixpath.relpath(to_src, start)
 
 
-def rel_url(from_url: str, to_url: str) -> str:
-    """Relative URL between two site URLs ("a/b/" style, directory URLs)."""
+def _rel_url_posix(from_url: str, to_url: str) -> str:
     start = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
     target = to_url or "./"
     rel = posixpath.relpath("/" + target, "/" + (start or ""))
     if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def _plain(url: str) -> bool:
+    return not (url.startswith("/") or "//" in url or "./" in url or url in (".", "..") or url.endswith("/.")
+                or url.endswith("/.."))
+
+
+def rel_url(from_url: str, to_url: str) -> str:
+    """Relative URL between two site URLs ("a/b/" style, directory URLs).
+
+    Called for every link on every listing page, so plain paths (no ``.``/``..`` segments,
+    no doubled or leading slash) take a short road by segments; anything else goes
+    through ``posixpath.relpath``. Both give the same answer (tests/test_text.py)."""
+    if not (_plain(from_url) and _plain(to_url)) or not to_url:
+        return _rel_url_posix(from_url, to_url)
+    start = from_url.split("/")[:-1]  # the folder: "a/b/" -> [a, b]; "a/b.html" -> [a]
+    target = [t for t in to_url.split("/") if t]
+    common = 0
+    for x, y in zip(start, target):
+        if x != y:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(start) - common) + target[common:]) or "."
+    if to_url.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return "./" if rel in (".", "./") else rel
 
