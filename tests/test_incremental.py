@@ -246,11 +246,17 @@ def test_serve_dirty_shows_an_edit_and_keeps_serving_after_bad_input(tmp_path):
             proc.wait()
 
 
-def test_json_array_gives_json_dumps_bytes_one_item_at_a_time():
+def test_json_exports_parse_back_with_one_item_per_line():
     import json
 
-    from briefdesk.export import json_array
+    from briefdesk.export import json_array, json_object_lines
 
     cases = ([], [{}], [[]], [{"a": [], "b": {}, "c": "line\nbreak ’ \"q\"", "d": [1, {"e": None, "f": 1.5}]}, 3, "s", [1, [2, []]]])
     for items in cases:
-        assert json_array(iter(items)) == json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+        text = json_array(iter(items))
+        assert json.loads(text) == items
+        assert len(text.splitlines()) == (len(items) + 2 if items else 1)
+    report = {"files": 3, "published": [{"id": "a"}, {"id": "b"}], "empty": [], "removed_lines": {"x.txt": [{"line": 1}]}, "none": {}}
+    text = json_object_lines(report)
+    assert json.loads(text) == report
+    assert '\n  {"id": "b"}' in text and json.loads(json_object_lines({})) == {}

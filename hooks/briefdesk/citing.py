@@ -71,7 +71,7 @@ def archive_downloads(records: list[dict[str, Any]], settings) -> dict[str, str]
         "cite/all.bib": cite.bibtex(records, site),
         "cite/all.classic.bib": cite.bibtex_classic(records, site),
         "cite/all.ris": cite.ris(records, site),
-        "cite/all.json": export.json_array(cite.csl_json(records, site)),  # same bytes as json.dumps(indent=1)
+        "cite/all.json": export.json_array(cite.csl_json(records, site)),  # one item a line
     }
 
 

@@ -56,12 +56,27 @@ def record(b: Briefing, site_url: str | None) -> dict[str, Any]:
 
 
 def json_array(items: Iterable[Any]) -> str:
-    """``json.dumps(list(items), ensure_ascii=False, indent=1) + "\n"``, the same bytes,
-    made one item at a time: with ``indent`` the json module encodes in Python, and for
-    the whole archive at once that held millions of small strings in memory."""
-    # JSON strings carry no raw newline, so indenting an item's lines by one space is exact
-    parts = [" " + json.dumps(x, ensure_ascii=False, indent=1).replace("\n", "\n ") for x in items]
+    """A JSON array with one item per line: easy to diff (a changed briefing is a changed
+    line) and encoded by the json module's C encoder (an ``indent`` makes it encode in
+    Python, which for the whole archive took longer than rendering the pages)."""
+    parts = [json.dumps(x, ensure_ascii=False) for x in items]
     return "[\n" + ",\n".join(parts) + "\n]\n" if parts else "[]\n"
+
+
+def json_object_lines(obj: dict[str, Any]) -> str:
+    """A JSON object with a line for each key and, for list values, for each item."""
+    lines = []
+    for key, value in obj.items():
+        k = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value:
+            lines.append(f"{k}: [\n  " + ",\n  ".join(json.dumps(x, ensure_ascii=False) for x in value) + "\n ]")
+        elif isinstance(value, dict) and value:
+            lines.append(f"{k}: {{\n  " + ",\n  ".join(
+                f"{json.dumps(kk, ensure_ascii=False)}: {json.dumps(vv, ensure_ascii=False)}" for kk, vv in value.items())
+                + "\n }")
+        else:
+            lines.append(f"{k}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n " + ",\n ".join(lines) + "\n}\n" if lines else "{}\n"
 
 
 def briefings_json(briefings: list[Briefing], site_url: str | None) -> str:
@@ -86,4 +101,4 @@ def briefings_csv(briefings: list[Briefing], site_url: str | None) -> str:
 
 
 def report_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return json_object_lines(report)
