@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import json
 import pickle
 import time
@@ -270,8 +271,13 @@ def _render_key(b: Briefing, settings: Settings, editorial: str) -> str:
     reasons, not the scores, which move a little for every briefing whenever one changes."""
     view = copy.copy(b)
     view.related = [{k: v for k, v in r.items() if k != "score"} for r in b.related]
-    data = pickle.dumps((view, settings), protocol=5) + editorial.encode()
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    # no memo: with it, the bytes depend on which equal strings happen to be one object
+    # (a title shared with a neighbour's link, say), and equal briefings got other keys
+    pickler.fast = True
+    pickler.dump((view, settings))
+    return hashlib.blake2b(buf.getvalue() + editorial.encode(), digest_size=20).hexdigest()
 
 
 def _editorial_digest(editorial_dir: Path) -> str:
