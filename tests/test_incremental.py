@@ -10,12 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,6 +21,8 @@ from conftest import ROOT, copy_project, mkdocs_build
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate_corpus import generate  # noqa: E402
+
+from bench.run_benchmark import fetch as _get, free_port as _free_port  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
@@ -172,22 +171,6 @@ def test_rebuild_in_place_after_edits_equals_a_fresh_build(tmp_path):
 
 
 # ------------------------------------------------------------------ mkdocs serve --dirty
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            return r.status, r.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as e:
-        return e.code, ""
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, ""
 
 
 def _wait_for(predicate, proc, timeout: float, what: str, log: Path) -> None:
