@@ -25,6 +25,7 @@ import logging
 import os
 import shutil
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -88,26 +89,65 @@ def index_site_in_background(site_dir: Path, log: Any = None, glob: str | None =
     log.info("Search index: Pagefind is indexing in the background (search works once it is done)")
 
 
-def index_site(site_dir: Path, log: Any = None, glob: str | None = None) -> bool:
-    """Index the built site with Pagefind. Returns True when the bundle was written."""
+def indexed_page(dest_uri: str) -> bool:
+    """Whether Pagefind reads this built page (the default ``--glob`` of :func:`command`)."""
+    from .listing import ALL_URL
+
+    parts = dest_uri.split("/")
+    return len(parts) == 3 and parts[0] == ALL_URL.strip("/") and parts[2] == "index.html"
+
+
+def start_index(site_dir: Path, log: Any = None, glob: str | None = None) -> tuple[subprocess.Popen, float] | None:
+    """Start Pagefind on the site folder and return at once (None when it cannot run).
+    The build starts it as soon as the last page it reads is written, so indexing runs on
+    the second core while MkDocs writes the remaining pages; :func:`finish_index` waits."""
     log = log or _log
     site_dir = Path(site_dir)
     out = site_dir / BUNDLE_DIR
     if out.exists():  # a previous bundle (mkdocs serve rebuilds into the same folder)
         shutil.rmtree(out, ignore_errors=True)
-    t0 = time.perf_counter()
+    output = tempfile.TemporaryFile()  # not a pipe: nobody reads it until Pagefind is done
     try:
-        proc = subprocess.run(command(site_dir, glob), capture_output=True, text=True, timeout=TIMEOUT_S)
-    except (OSError, subprocess.SubprocessError) as exc:
+        proc = subprocess.Popen(command(site_dir, glob), stdout=output, stderr=subprocess.STDOUT)
+    except OSError as exc:
+        output.close()
         log.warning("Search index not built: Pagefind could not run (%s); install pagefind-bin", exc)
+        return None
+    proc.bd_output = output  # type: ignore[attr-defined]
+    return proc, time.perf_counter()
+
+
+def finish_index(started: tuple[subprocess.Popen, float] | None, site_dir: Path, log: Any = None) -> bool:
+    """Wait for a Pagefind run from :func:`start_index`; finish its bundle. True when written."""
+    log = log or _log
+    if started is None:
         return False
+    proc, t0 = started
+    output = proc.bd_output  # type: ignore[attr-defined]
+    try:
+        proc.wait(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        output.close()
+        log.warning("Search index not built: Pagefind took longer than %d s", TIMEOUT_S)
+        return False
+    output.seek(0)
+    text = output.read().decode("utf-8", "replace")
+    output.close()
+    out = Path(site_dir) / BUNDLE_DIR
     if proc.returncode != 0 or not (out / "pagefind.js").exists():
-        detail = " ".join((proc.stderr or proc.stdout or "no output").split())[-300:]
+        detail = " ".join((text or "no output").split())[-300:]
         log.warning("Search index not built: Pagefind exited with %s: %s", proc.returncode, detail)
         return False
     finish_bundle(out)
     log.info("Search index: Pagefind indexed the briefings in %.1f s (%s/)", time.perf_counter() - t0, BUNDLE_DIR)
     return True
+
+
+def index_site(site_dir: Path, log: Any = None, glob: str | None = None) -> bool:
+    """Index the built site with Pagefind. Returns True when the bundle was written."""
+    return finish_index(start_index(site_dir, log, glob), site_dir, log)
 
 
 # --------------------------------------------------------------------------- reproducible bundle
