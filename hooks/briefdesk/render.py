@@ -11,6 +11,7 @@ print them into HTML without escaping; the unescaped metadata is under `briefing
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -186,8 +187,12 @@ def mention_pattern(label: dict[str, Any]) -> re.Pattern | None:
     """A pattern for the words that mentioned a label in the text (its evidence terms),
     tolerant of the spaces, hyphens and apostrophes the matcher ignores."""
     terms = sorted((t for t in label.get("evidence", {}) if t != "metadata" and ":" not in t), key=len, reverse=True)
-    if not terms:
-        return None
+    return _terms_pattern(tuple(terms)) if terms else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    # the same few hundred term sets recur across the archive: build each pattern once
     alternatives = "|".join(
         r"[\s\-‐‑’'`]*".join(re.escape(w) for w in re.split(r"[\s\-‐‑’'`]+", t.rstrip("*")) if w)
         for t in terms

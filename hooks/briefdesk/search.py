@@ -66,10 +66,15 @@ def command(site_dir: Path, glob: str | None = None) -> list[str]:
 _BACKGROUND: dict[str, subprocess.Popen] = {}
 
 
+def _lower_priority() -> None:  # in the child, before Pagefind starts
+    os.nice(10)
+
+
 def index_site_in_background(site_dir: Path, log: Any = None, glob: str | None = None) -> None:
     """For `mkdocs serve`: start Pagefind and return at once, so an edited page shows
     without waiting for the index (search catches up a few seconds later). A run still
-    going from the previous rebuild is stopped first."""
+    going from the previous rebuild is stopped first. It runs at a lower priority, so the
+    next rebuild after an edit does not wait for the index of the last one."""
     log = log or _log
     site_dir = Path(site_dir)
     previous = _BACKGROUND.pop(str(site_dir), None)
@@ -81,7 +86,8 @@ def index_site_in_background(site_dir: Path, log: Any = None, glob: str | None =
         shutil.rmtree(out, ignore_errors=True)
     try:
         _BACKGROUND[str(site_dir)] = subprocess.Popen(
-            command(site_dir, glob), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command(site_dir, glob), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=_lower_priority if hasattr(os, "nice") else None,
         )
     except OSError as exc:
         log.warning("Search index not built: Pagefind could not run (%s); install pagefind-bin", exc)
