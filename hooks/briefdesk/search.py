@@ -130,6 +130,7 @@ def finish_index(started: tuple[subprocess.Popen, float] | None, site_dir: Path,
         return False
     proc, t0 = started
     output = proc.bd_output  # type: ignore[attr-defined]
+    waited = time.perf_counter()
     try:
         proc.wait(timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -146,8 +147,10 @@ def finish_index(started: tuple[subprocess.Popen, float] | None, site_dir: Path,
         detail = " ".join((text or "no output").split())[-300:]
         log.warning("Search index not built: Pagefind exited with %s: %s", proc.returncode, detail)
         return False
+    waited = time.perf_counter() - waited
     finish_bundle(out)
-    log.info("Search index: Pagefind indexed the briefings in %.1f s (%s/)", time.perf_counter() - t0, BUNDLE_DIR)
+    log.info("Search index: Pagefind indexed the briefings in %.1f s (%s/); the build waited %.1f s for it",
+             time.perf_counter() - t0, BUNDLE_DIR, waited)
     return True
 
 
