@@ -235,12 +235,19 @@ def test_parallel_tokenising_matches_serial(monkeypatch):
     assert (serial != parallel).nnz == 0
 
 
-def test_parallel_rescoring_matches_serial(monkeypatch):
-    docs = _random_corpus(n=60)
-    serial = compute_related(docs, RelatedSettings(workers=1))
-    monkeypatch.setattr(rel, "_PARALLEL_MIN_PAIRS", 0)
-    monkeypatch.setattr(rel, "_PARALLEL_MIN_DOCS", 10**9)
-    assert compute_related(docs, RelatedSettings(workers=2)) == serial
+def test_pairs_both_ways_round_are_rescored_once_to_the_same_bit():
+    x = rel._tfidf([d.text for d in _random_corpus(n=60)], RelatedSettings())
+    rng = np.random.default_rng(1)
+    rows, cols = rng.integers(0, 60, 3000), rng.integers(0, 60, 3000)
+    keys = rel._sorted_unique(rows * 60 + cols)
+    keys = keys[keys // 60 != keys % 60]
+    rows, cols = keys // 60, keys % 60
+    once = rel._pair_cosines(x, rows, cols)
+    assert (once == rel._row_cosines(x, rows, cols)).all()
+    # and each the other way round: (b, a) sorted by b, then put back in (a, b) order
+    order = np.argsort(cols, kind="stable")
+    swapped = rel._row_cosines(x, cols[order], rows[order])
+    assert (once[order] == swapped).all()
 
 
 def test_fast_term_counts_match_the_token_pattern():

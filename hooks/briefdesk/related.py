@@ -22,9 +22,9 @@ How it scales (no pure-Python all-pairs loop):
    ``projection_dims`` dense columns, dense BLAS products). Articles sharing a *rare*
    topic or place (carried by at most ``rare_label_max_docs`` articles) are added as
    candidates through an inverted index (sparse label matrix product).
-3. Every candidate pair is rescored exactly (true TF-IDF cosine, Jaccards; the cosines
-   split by article between the worker processes when there are many); the top k
-   per article are kept, ordered by score (rounded to 4 places) then by id.
+3. Every candidate pair is rescored exactly (true TF-IDF cosine, Jaccards; a pair that
+   is a candidate both ways round is computed once); the top k per article are kept,
+   ordered by score (rounded to 4 places) then by id.
 
 Stable and deterministic: documents are ordered by id before anything else, so the
 input order does not matter; the projection uses a fixed seed; ties go to the
@@ -105,7 +105,7 @@ class RelatedSettings:
     projection_dims: int = 256
     projection_seed: int = 0
     chunk_cells: int = 40_000_000  # rows per chunk = chunk_cells // number of docs
-    workers: int = 1  # processes for tokenising and rescoring; 0 = all CPUs
+    workers: int = 1  # processes for tokenising; 0 = all CPUs
 
 
 # ---------------------------------------------------------------------------
@@ -207,7 +207,6 @@ _ONE_CHAR = frozenset(ch for ch in _ASCII_WORDS.values() if ch != " ")
 _PUNCTUATION = "".join(ch for ch in "\u201c\u201d\u2019\u2018\u2013\u2014" if not _TOKEN_RE.match(ch * 2))
 _SHARED: tuple = ()  # what forked workers read (see _forked_map)
 _PARALLEL_MIN_DOCS = 4000  # below this, tokenising in one process is faster
-_PARALLEL_MIN_PAIRS = 100_000  # below this, rescoring in one process is faster
 
 
 def _term_counts(text: str) -> Counter:
@@ -253,13 +252,9 @@ def _forked_map(fn: Any, jobs: list, shared: tuple, workers: int) -> list:
         _SHARED = ()
 
 
-def _workers(settings: RelatedSettings) -> int:
-    return settings.workers or (os.cpu_count() or 1)
-
-
 def _counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
     """Hashed term counts (n x n_features, float32), tokenised in parallel if asked."""
-    workers = _workers(settings)
+    workers = settings.workers or (os.cpu_count() or 1)
     n = len(texts)
     if workers <= 1 or n < _PARALLEL_MIN_DOCS:
         return _hash_terms(texts, settings.n_features)
@@ -417,19 +412,18 @@ def _label_candidates(lab: sp.csr_matrix, settings: RelatedSettings) -> tuple[np
 # ---------------------------------------------------------------------------
 # exact rescoring of candidate pairs
 
-def _pair_cosines(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, workers: int = 1) -> np.ndarray:
-    """Exact x[a] . x[b] for sorted-by-row pairs; many pairs are split by row between
-    ``workers`` forked processes (the same sums, so the same results)."""
-    if workers <= 1 or len(rows) < _PARALLEL_MIN_PAIRS:
-        return _row_cosines(x, rows, cols)
-    cuts = np.searchsorted(rows, np.linspace(0, x.shape[0], 2 * workers + 1)[1:-1]).tolist()
-    bounds = list(zip([0] + cuts, cuts + [len(rows)]))
-    return np.concatenate(_forked_map(_cosine_slice, bounds, (x, rows, cols), workers))
+def _pair_cosines(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Exact x[a] . x[b] for sorted-by-row pairs.
 
-
-def _cosine_slice(bounds: tuple[int, int]) -> np.ndarray:
-    x, rows, cols = _SHARED
-    return _row_cosines(x, rows[bounds[0]:bounds[1]], cols[bounds[0]:bounds[1]])
+    Half the candidate pairs come both ways round (a, b) and (b, a); each is computed
+    once.  That gives the same value to the bit: the products x[a, t] * x[b, t] are
+    the same and are summed in column order either way (the zeros between add nothing).
+    """
+    n = x.shape[0]
+    lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
+    keys = lo * n + hi
+    once = _sorted_unique(keys)
+    return _row_cosines(x, once // n, once % n)[np.searchsorted(once, keys)]
 
 
 def _row_cosines(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -552,7 +546,7 @@ def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None
     rows, cols = keys // n, keys % n
 
     # exact rescoring
-    sim = _pair_cosines(x, rows, cols, _workers(settings))
+    sim = _pair_cosines(x, rows, cols)
     del x
     score = settings.w_text * sim
     if settings.w_topics:
