@@ -150,7 +150,8 @@ def _token_list(texts: Sequence[str]) -> list[str]:
     with a _PARA token between two texts.
 
     When the folded texts are ASCII but for _SEPARATORS (nearly always) the list comes
-    from whole-text C operations; otherwise each text goes through ``_TOKEN``.  Scans
+    from whole-text C operations; otherwise text by text, through ``_TOKEN`` where a
+    text has other letters.  Scans
     lower-case a token on its own (``tok.lower()``), which gives what :func:`tokens`
     gives: lower-casing depends on context only for a final sigma, and the separator
     there stops the look-around just as the end of a token does.
@@ -163,10 +164,14 @@ def _token_list(texts: Sequence[str]) -> list[str]:
     if joined.isascii() and joined.count(_PARA) == len(texts) - 1:
         return joined.translate(_ASCII_CASE).split()
     toks: list[str] = []
-    for k, text in enumerate(texts):
+    for k, text in enumerate(texts):  # one text with other letters need not slow the rest
         if k:
             toks.append(_PARA)
-        toks += _TOKEN.findall(_fold(text))
+        text = _without_separators(_fold(text))
+        if text.isascii() and _PARA not in text:
+            toks += text.translate(_ASCII_CASE).split()
+        else:
+            toks += _TOKEN.findall(text)
     return toks
 
 
