@@ -332,6 +332,16 @@ def run_pipeline(n: int, seed: int, work: Path) -> dict:
     return {"kind": "pipeline", "size": n, "seed": seed, "generate_s": gen_s, "pipeline": info}
 
 
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """Stop a server started with start_new_session=True (Ctrl-C first, then kill)."""
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -402,12 +412,7 @@ def run_serve(n: int, seed: int, work: Path, timeout: float = 1800) -> dict:
         out["error"] = str(exc)
         print(f"[serve {n}] {exc}", flush=True)
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_process_group(proc)
         log.close()
     times = re.findall(r"Documentation built in ([\d.]+) seconds", (Path(log.name)).read_text())
     out["mkdocs_reported_builds_s"] = [float(t) for t in times]

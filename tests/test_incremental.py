@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from conftest import ROOT, copy_project, mkdocs_build
 sys.path.insert(0, str(ROOT / "bench"))
 from generate_corpus import generate  # noqa: E402
 
-from bench.run_benchmark import fetch as _get, free_port as _free_port  # noqa: E402
+from bench.run_benchmark import fetch as _get, free_port as _free_port, stop_process_group  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
@@ -221,12 +220,7 @@ def test_serve_dirty_shows_an_edit_and_keeps_serving_after_bad_input(tmp_path):
         assert "Serve marker zq." in _get(page)[1]
         assert "Traceback" not in log.read_text()
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_process_group(proc)
 
 
 def test_json_exports_parse_back_with_one_item_per_line():
