@@ -282,8 +282,9 @@ def measure_site(site: Path) -> dict:
 # ---------------------------------------------------------------------------------------
 # benchmarks
 
-def run_full(n: int, seed: int, work: Path, rebuild: bool) -> dict:
-    base = work / f"full-{n}"
+def fresh_project(kind: str, n: int, seed: int, work: Path, next_step: str) -> tuple[Path, Path, float]:
+    """An empty work/<kind>-<n>/ with a project copy and a generated corpus of n articles."""
+    base = work / f"{kind}-{n}"
     if base.exists():
         shutil.rmtree(base)
     base.mkdir(parents=True)
@@ -291,7 +292,12 @@ def run_full(n: int, seed: int, work: Path, rebuild: bool) -> dict:
     t0 = time.perf_counter()
     generate_corpus.generate(n, seed, project / "source_articles")
     gen_s = time.perf_counter() - t0
-    print(f"[full {n}] corpus generated in {gen_s:.1f} s; cold build…", flush=True)
+    print(f"[{kind} {n}] corpus generated in {gen_s:.1f} s; {next_step}…", flush=True)
+    return base, project, gen_s
+
+
+def run_full(n: int, seed: int, work: Path, rebuild: bool) -> dict:
+    base, project, gen_s = fresh_project("full", n, seed, work, "cold build")
     pages = base / "pages"
     cold = timed("full", project, project / "site", base, pages_out=pages, log_name="cold")
     print(f"[full {n}] cold build {cold['wall_s']:.1f} s, {cold['maxrss_mb']:.0f} MB", flush=True)
@@ -317,15 +323,7 @@ def run_full(n: int, seed: int, work: Path, rebuild: bool) -> dict:
 
 
 def run_pipeline(n: int, seed: int, work: Path) -> dict:
-    base = work / f"pipeline-{n}"
-    if base.exists():
-        shutil.rmtree(base)
-    base.mkdir(parents=True)
-    project = make_project(base / "project")
-    t0 = time.perf_counter()
-    generate_corpus.generate(n, seed, project / "source_articles")
-    gen_s = time.perf_counter() - t0
-    print(f"[pipeline {n}] corpus generated in {gen_s:.1f} s; build_corpus…", flush=True)
+    base, project, gen_s = fresh_project("pipeline", n, seed, work, "build_corpus")
     info = timed("pipeline", project, project / "site", base, log_name="pipeline")
     print(f"[pipeline {n}] {info['wall_s']:.1f} s, {info['maxrss_mb']:.0f} MB", flush=True)
     shutil.rmtree(project / "source_articles", ignore_errors=True)
