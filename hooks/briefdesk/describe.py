@@ -18,10 +18,18 @@ SUMMARY_CHARS = 320
 _WORD_RE = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
+# pysbd builds its regular expressions from strings at every call (a few thousand
+# different ones over an archive) and leaves the compiling to the `re` module's cache
+# of 512 patterns: with a larger one they are compiled once, not again and again.
+_RE_CACHE_SIZE = 4096
+
+
 @lru_cache(maxsize=4)
 def _segmenter(language: str):
     import pysbd
 
+    if getattr(re, "_MAXCACHE", _RE_CACHE_SIZE) < _RE_CACHE_SIZE:
+        re._MAXCACHE = _RE_CACHE_SIZE  # a speed setting only: the cache keeps compiled patterns
     try:
         return pysbd.Segmenter(language=language, clean=False)
     except ValueError:  # pysbd knows no such language
@@ -31,8 +39,14 @@ def _segmenter(language: str):
 def sentences(text: str, language: str = "en", limit: int = 3) -> list[str]:
     """The first `limit` sentences of a paragraph (pysbd knows "Oct." and "U.S.")."""
     head = text[:800]  # titles and summaries need the first sentences only; pysbd is slow
-    parts = [s.strip() for s in _segmenter(language[:2]).segment(head) if s.strip()]
-    return parts[:limit] or [head.strip()]
+    return list(_segment(language[:2], head)[:limit]) or [head.strip()]
+
+
+@lru_cache(maxsize=8)
+def _segment(language: str, head: str) -> tuple[str, ...]:
+    """The sentences of a paragraph's head; a derived title and a derived summary are both
+    taken from the first paragraph, which pysbd then segments once, not twice."""
+    return tuple(s.strip() for s in _segmenter(language).segment(head) if s.strip())
 
 
 def count_words(text: str) -> int:
