@@ -11,10 +11,12 @@ on_files       add the generated pages and exports to the build (from the build 
 on_page_content   park the page's HTML in a temporary file until the page is written, and
                   drop its Markdown: MkDocs would otherwise hold the whole site in memory
 on_page_context   take the HTML back; hand each briefing page its citation and preview tags
-on_post_page      drop the page's HTML once it is written; once the last briefing page is
-                  written, start Pagefind (it indexes while MkDocs writes the listings)
+on_post_page      drop the page's HTML once it is written; once the last page of a part of
+                  the search index is written, Pagefind indexes that part (on the second
+                  core, while MkDocs writes the next part's pages)
 on_post_build  record new URLs in the committed registry; log the account of the files;
-               wait for Pagefind and finish its bundle
+               index the parts left and wait for them (under `mkdocs serve`: in the
+               background)
 on_serve       watch the source articles and the editorial data
 """
 
@@ -66,6 +68,7 @@ def on_config(config):
         incremental=_serving(),
     )
     _state["settings"] = settings
+    _state["part_size"] = int(opts.get("search_part_size", search.PART_SIZE))
     return config
 
 
@@ -106,15 +109,18 @@ def on_files(files: Files, config):
     _fill_placeholders(files, config, corpus, settings)
     generated = [File(src, str(pages.folder), config.site_dir, config.use_directory_urls,
                       inclusion=InclusionLevel.NOT_IN_NAV) for src in sorted(pages)]
-    # MkDocs writes pages in this order: the briefing pages Pagefind reads go first, so that
-    # indexing starts while MkDocs writes the listings (see on_post_page)
-    generated.sort(key=lambda f: not search.indexed_page(f.dest_uri))
+    # MkDocs writes pages in this order: the briefing pages Pagefind reads go first, part by
+    # part of the search index, so that each part is indexed while MkDocs writes the next
+    # part's pages and the listings (see on_post_page)
+    index = search.PartedIndex(Path(config.site_dir), search.plan_parts(corpus.briefings, _state["part_size"]), log)
+    last = len(index.parts)
+    generated.sort(key=lambda f: (p if (p := index.part_of(f.dest_uri)) is not None else last))
     for f in generated:
         if files.get_file_from_path(f.src_uri) is not None:
             raise PluginError(f"briefings: docs/{f.src_uri} collides with a generated page; remove it from docs/")
         files.append(f)  # MkDocs reads the page from the cache folder when it renders it
-    _state["to_index"] = {f.dest_uri for f in generated if search.indexed_page(f.dest_uri)}
-    _state.pop("indexing", None)
+    _stop_index()
+    _state["index"] = index
     for dest in sorted(assets):  # copied from the cache folder into the site
         files.append(File(dest, str(assets.folder), config.site_dir, config.use_directory_urls))
     _state["page_count"] = len(pages)
@@ -155,7 +161,9 @@ def on_page_content(html, page, config, files):
 
 @event_priority(100)
 def on_page_context(context, page, config, nav):
-    _start_index_if_due(config)
+    index = _state.get("index")
+    if index is not None and not _serving():
+        index.poll()  # the pages written so far may complete a part: index it
     corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
     spool = _state.get("spool")
     if spool is not None and page.file.src_uri in spool:
@@ -169,18 +177,10 @@ def on_page_context(context, page, config, nav):
 @event_priority(-100)
 def on_post_page(output, page, config):
     page.content = None  # written; do not keep every page's HTML until the build ends
-    to_index = _state.get("to_index")
-    if to_index and not _serving() and page.file.dest_uri in to_index:
-        to_index.discard(page.file.dest_uri)
-        if not to_index:  # MkDocs writes this page when this hook returns: index after that
-            _state["index_next"] = True
+    index = _state.get("index")
+    if index is not None:
+        index.page_written(page.file.dest_uri)  # MkDocs writes it when this hook returns
     return output
-
-
-def _start_index_if_due(config) -> None:
-    """Start Pagefind once every page it reads is on disk (on the next page, or at the end)."""
-    if _state.pop("index_next", False):
-        _state["indexing"] = search.start_index(Path(config.site_dir), log)
 
 
 def on_post_build(config):
@@ -198,14 +198,11 @@ def on_post_build(config):
         len(corpus.refusals),
     )
     publish.finish_site(config.site_dir)  # sitemap.xml.gz without a timestamp
+    index = _state.pop("index")
     if _serving():
-        search.index_site_in_background(Path(config.site_dir), log)  # show edits without waiting
-        return
-    _start_index_if_due(config)
-    if "indexing" in _state:  # started while MkDocs wrote the last pages
-        search.finish_index(_state.pop("indexing"), Path(config.site_dir), log)
+        index.finish_in_background()  # show edits without waiting for the index
     else:
-        search.index_site(Path(config.site_dir), log)  # Pagefind's index into site/pagefind/
+        index.finish()  # the parts not indexed yet; the bundles into site/pagefind/<n>/
 
 
 def _close_spool() -> None:
@@ -216,11 +213,13 @@ def _close_spool() -> None:
 
 def on_build_error(error):
     _close_spool()
-    _state.pop("index_next", None)
-    started = _state.pop("indexing", None)
-    if started is not None:  # the build failed: stop indexing it
-        started[0].kill()
-        started[0].wait()
+    _stop_index()  # the build failed: stop indexing it
+
+
+def _stop_index() -> None:
+    index = _state.pop("index", None)
+    if index is not None:
+        index.kill()
 
 
 def _serving() -> bool:

@@ -8,6 +8,7 @@ not search downloads nothing of the search engine; with scripts off the search p
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
@@ -17,6 +18,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from conftest import BuildResult, copy_project, mkdocs_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,17 +33,54 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+# dates an editor might give the shipped articles (which state none), so that sorting by date
+# has an order to keep across the parts of the index
+DATES = {"000": "2020-03-01", "001": "2021-06-15", "002": "2022-01-10", "003": "2023-09-30", "004": "2024-12-05"}
+
+
+def _dated_build(root: Path, part_size: int) -> BuildResult:
+    project = copy_project(root, keep_registry=True)
+    for sidecar in sorted((project / "source_articles").glob("*.yml")):
+        with sidecar.open("a", encoding="utf-8") as f:
+            f.write(f"date: {DATES[sidecar.name[:3]]}\n")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "    search_part_size: 4000\n" in text
+    config.write_text(text.replace("    search_part_size: 4000\n", f"    search_part_size: {part_size}\n"), encoding="utf-8")
+    result = mkdocs_build(project, strict=True)
+    assert result.returncode == 0, result.output
+    return result
+
+
 @pytest.fixture(scope="module")
-def served(seed_site):
-    """The built site served over HTTP on a free local port: (base URL, site folder)."""
-    site: Path = seed_site.site
-    assert (site / "pagefind" / "pagefind.js").exists(), seed_site.output
+def parted_site(tmp_path_factory) -> BuildResult:
+    """The shipped corpus, dated, with its search index in three parts (2 + 2 + 1 briefings),
+    as a large archive's is (4,000 briefings a part by default)."""
+    return _dated_build(tmp_path_factory.mktemp("parted-project"), 2)
+
+
+@pytest.fixture(scope="module", params=["one part", "three parts"])
+def served(request, seed_site):
+    """The built site served over HTTP on a free local port: (base URL, site folder). Every
+    test runs on the shipped corpus indexed in one part, and in three."""
+    built = seed_site if request.param == "one part" else request.getfixturevalue("parted_site")
+    site: Path = built.site
+    manifest = json.loads((site / "pagefind" / "bd-search.json").read_text(encoding="utf-8"))
+    assert len(manifest["parts"]) == (1 if request.param == "one part" else 3), built.output
+    with _serving(site) as base:
+        yield base, site
+
+
+@contextlib.contextmanager
+def _serving(site: Path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +119,8 @@ def _header_results(page, text: str) -> list[str]:
     box.press_sequentially(text, delay=25)
     page.wait_for_function(
         """(q) => { const m = document.querySelector('[data-bd-search-meta]');
-                   return m && /matching/.test(m.textContent) && document.querySelector('[data-bd-search-input]').value === q; }""",
+                   return m && /matching/.test(m.textContent) && !/so far/.test(m.textContent)
+                          && document.querySelector('[data-bd-search-input]').value === q; }""",
         arg=text, timeout=15000,
     )
     page.wait_for_timeout(300)  # the last keystroke's search replaces the list
@@ -129,7 +170,8 @@ def test_enter_opens_the_search_page_with_the_query_in_the_url(served, page):
 
 def _page_results(page) -> list[str]:
     page.wait_for_function(
-        "() => /matching|No matching/.test((document.querySelector('[data-status]')||{}).textContent||'')",
+        "() => { const t = (document.querySelector('[data-status]')||{}).textContent||'';"
+        "        return /matching|No matching/.test(t) && !/so far/.test(t); }",
         timeout=15000)
     page.wait_for_timeout(200)
     return page.locator(".bd-sp__results a.bd-sr__link").evaluate_all("els => els.map(e => e.pathname)")
@@ -138,7 +180,8 @@ def _page_results(page) -> list[str]:
 def _wait_count_change(page, before: int) -> list[str]:
     page.wait_for_function(
         "(n) => document.querySelectorAll('.bd-sp__results a.bd-sr__link').length !== n"
-        " && /matching/.test(document.querySelector('[data-status]').textContent)",
+        " && /matching/.test(document.querySelector('[data-status]').textContent)"
+        " && !/so far/.test(document.querySelector('[data-status]').textContent)",
         arg=before, timeout=15000)
     return _page_results(page)
 
@@ -232,3 +275,68 @@ def test_works_from_a_subfolder(served, browser, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ---------------------------------------------------------------------- the index in parts
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, parted_site):
+    """The shipped corpus, dated, served twice: indexed in one part, and in three."""
+    single = _dated_build(tmp_path_factory.mktemp("dated-project"), 4000)
+    with _serving(single.site) as one, _serving(parted_site.site) as three:
+        yield one, three
+
+
+def _search_page(browser, url: str) -> tuple[list[str], str]:
+    context = browser.new_context()
+    pg = context.new_page()
+    try:
+        pg.goto(url)
+        results = _page_results(pg)
+        return results, pg.locator("[data-status]").inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("query", [
+    "search/?q=province", "search/?q=market+prices", "search/?q=Kim+Jong-un",
+    "search/?q=province&sort=date", "search/?outlet=Daily+NK&sort=date",
+    "search/?topic=Light+industry+and+consumer+goods",
+])
+def test_three_parts_answer_as_one_index(both, parted_site, browser, query):
+    """The parts' answers merged: the same briefings, the same count, and by date the same
+    order. (By relevance the order may differ here: each part scores a word by how rare it is
+    in that part, which in parts of one or two briefings says little; in parts of thousands it
+    is close to the whole archive's. The header-box tests above find the expected briefing
+    first in three parts too.)"""
+    one, three = both
+    single, single_status = _search_page(browser, one + query)
+    parted, parted_status = _search_page(browser, three + query)
+    assert single, single_status
+    assert set(parted) == set(single) and parted_status == single_status
+    if "sort=date" in query:
+        assert parted == single
+        date_of = {"/" + url: DATES[key] for key, url in _urls(parted_site.site).items()}
+        dates = [date_of[u] for u in parted]
+        assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
+
+
+def test_the_newest_part_answers_before_the_older_parts_are_fetched(parted_site, browser):
+    site = parted_site.site
+    manifest = json.loads((site / "pagefind" / "bd-search.json").read_text(encoding="utf-8"))
+    newest, *older = manifest["parts"]
+    with _serving(site) as base:
+        context = browser.new_context()
+        pg = context.new_page()
+        requests: list[str] = []
+        pg.on("request", lambda r: requests.append(urlparse(r.url).path))
+        pg.goto(base)
+        results = _header_results(pg, "province")
+        context.close()
+    assert results
+    first_fragment = next(i for i, u in enumerate(requests) if u.startswith(f"/pagefind/{newest}fragment/"))
+    first_older = min(i for i, u in enumerate(requests) if any(u.startswith(f"/pagefind/{o}") for o in older))
+    assert first_fragment < first_older, requests
+    # each part's engine files come from that part; the older parts' files are fetched once
+    assert all(sum(1 for u in requests if u == f"/pagefind/{o}pagefind-entry.json") <= 1 for o in older)

@@ -11,6 +11,12 @@
  * - The search page (search/): query, facets (topic, place, year, outlet) and sort, kept
  *   in the URL (?q=…&topic=…&place=…&year=…&outlet=…&sort=date) so a search can be cited.
  * - On a briefing opened from a result (?pagefind-highlight=word…), the words are marked.
+ *
+ * The index comes in parts (pagefind/bd-search.json lists them, newest briefings first; see
+ * hooks/briefdesk/search.py): each query asks the newest part first and shows its results,
+ * then asks the older parts together and merges their results in, by score (or by date,
+ * the parts being runs of briefings by date). What reaches the browser before the first
+ * result is one part's, however large the archive.
  */
 (function () {
   "use strict";
@@ -30,25 +36,143 @@
 
   function engine() {
     if (!loading) {
-      loading = import(BUNDLE + "pagefind.js").then(function (pf) {
-        return Promise.resolve(pf.options({ baseUrl: ROOT.pathname, highlightParam: HL, excerptLength: 28 }))
-          .then(function () { return pf.init(); })
-          .then(function () { warmUp(pf); return pf; });
+      loading = fetch(BUNDLE + "bd-search.json").then(function (r) {
+        if (!r.ok) throw new Error("no search index");
+        return r.json();
+      }).then(function (manifest) {
+        var names = manifest.parts || [];
+        if (!names.length) return federation(null, [], manifest);
+        return import(BUNDLE + names[0] + "pagefind.js").then(function (pf) {
+          return federation(pf, names, manifest);
+        });
       });
       loading.catch(function () { loading = null; });
     }
     return loading;
   }
 
+  /* The parts of the index, each a Pagefind instance of its own, created when first asked:
+     a reader who searches once pays for the newest part, then for the others. The older
+     parts are created only once the newest has answered: they share its WebAssembly, which
+     two instances starting together would each set up (and the second would replace the
+     first's). */
+  function federation(pf, names, manifest) {
+    var made = [];
+    function part(i) {
+      if (!made[i]) {
+        made[i] = pf.createInstance({ basePath: BUNDLE + names[i], baseUrl: ROOT.pathname, highlightParam: HL, excerptLength: 28 });
+      }
+      return made[i];
+    }
+    var fed = {
+      parts: names.length,
+      part: part,
+      /* onUpdate(view, final) is called with the results so far: after the newest part, then
+         after the older ones, which are asked once the first call's promise (if it returns
+         one) has settled: the first results are shown before anything else is fetched.
+         Resolves to the last view. */
+      search: function (q, opts, onUpdate) {
+        var answers = [], checks = [], ws = names.length > 1 ? queryWords(q) : [];
+        function view() { return merge(answers, opts && opts.sort); }
+        if (!names.length) {
+          var empty = view();
+          if (onUpdate) onUpdate(empty, true);
+          return Promise.resolve(empty);
+        }
+        function ask(i) {
+          // Pagefind skips a word its index does not hold: a part without one of the query's
+          // words would answer for the others alone. Which words each part holds (a search
+          // per word, filtered to nothing: a count, no results) drops such a part's answer
+          // once another part holds the word, as one index over every briefing would.
+          var answered = part(i).search(q, opts).then(function (s) { answers[i] = s; });
+          checks[i] = Promise.all(ws.map(function (w) {
+            return part(i).search(w, NOTHING).then(function (c) { return c.unfilteredResultCount > 0; });
+          }));
+          return answered;
+        }
+        return ask(0).then(function () {
+          var shown = onUpdate ? onUpdate(view(), names.length === 1) : null;
+          if (names.length === 1) return view();
+          return Promise.resolve(shown).catch(function () {}).then(function () {
+            var rest = [];
+            for (var i = 1; i < names.length; i++) rest.push(ask(i));
+            return Promise.all(rest.concat(checks)).then(function (all) {
+              checks.forEach(function (_, i) { answers[i].has = all[rest.length + i]; });
+              var v = view();
+              if (onUpdate) onUpdate(v, true);
+              return v;
+            });
+          });
+        });
+      },
+      /* The newest part only: to fetch the chunks a query will need while the reader types. */
+      warm: function (q) {
+        return names.length ? part(0).search(q) : Promise.resolve(null);
+      },
+      filters: function () {
+        if (!names.length) return Promise.resolve({});
+        return part(0).filters().then(function (first) {
+          var all = [first];
+          for (var i = 1; i < names.length; i++) all.push(part(i).filters());
+          return Promise.all(all).then(sumFilters);
+        });
+      }
+    };
+    if (names.length) warmUp(part(0), manifest.warmup);
+    return fed;
+  }
+
+  /* The parts' answers as one: results by score (Pagefind merges its own merged indexes so),
+     or, sorted by date, part after part (each part is a run of dates, newest part first);
+     filter counts summed. Each result keeps a key unique across parts. */
+  function merge(answers, sort) {
+    var results = [], filters = [], parts = 0, known = [];
+    answers.forEach(function (s) {
+      (s && s.has || []).forEach(function (h, k) { known[k] = known[k] || h; });
+    });
+    answers.forEach(function (s, i) {
+      if (!s) return;
+      parts++;
+      if (s.has && s.has.some(function (h, k) { return known[k] && !h; })) return;  // lacks a word others hold
+      filters.push(s.filters || {});
+      s.results.forEach(function (r, j) {
+        results.push({ key: i + ":" + r.id, part: i, rank: j, score: r.score, data: r.data });
+      });
+    });
+    if (!(sort && sort.date)) {
+      results.sort(function (a, b) { return b.score - a.score || a.part - b.part || a.rank - b.rank; });
+    }
+    return { results: results, filters: sumFilters(filters), parts: parts };
+  }
+
+  var NOTHING = { filters: { "bd-none": "none" } };  // no page has this filter: a count, no results
+
+  /* The words of a query as Pagefind splits them, when the answer depends on each (two or
+     more, and not an "exact phrase"). */
+  function queryWords(q) {
+    if (!q || /^\s*".+"\s*$/.test(q)) return [];
+    var words = q.trim().split(/\s+/);
+    return words.length > 1 ? words : [];
+  }
+
+  function sumFilters(list) {
+    var out = {};
+    list.forEach(function (f) {
+      Object.keys(f || {}).forEach(function (name) {
+        var into = out[name] || (out[name] = {});
+        Object.keys(f[name]).forEach(function (v) { into[v] = (into[v] || 0) + f[name][v]; });
+      });
+    });
+    return out;
+  }
+
   /* The engine's first query is about twice as slow as the next ones (WebAssembly not yet
      optimised), whatever the words: search one common word, chosen by the build for its small
-     index chunk (hooks/briefdesk/search.py, write_warmup), while the reader starts typing.
-     Not on the search page, whose first query is in its URL. */
-  function warmUp(pf) {
+     index chunk in the newest part (hooks/briefdesk/search.py, choose_warmup), while the
+     reader starts typing. Not on the search page, whose first query is in its URL. */
+  function warmUp(part, term) {
     if (document.querySelector("[data-bd-search-page]")) return;
-    fetch(BUNDLE + "bd-warmup.json").then(function (r) { return r.ok ? r.json() : null; }).then(function (w) {
-      if (w && typeof w.term === "string") return pf.search(w.term);
-    }).catch(function () {});
+    if (typeof term === "string" && term) part.search(term).catch(function () {});
   }
 
   /* ------------------------------------------------------------------ rendering */
@@ -124,11 +248,13 @@
   /* A placeholder per result; a result's fragment (title, excerpt, chips) is fetched only
      when its placeholder is in view, so a query costs the index chunks of its words and the
      fragments of the results a reader can see. Resolves once the first visible ones are shown. */
-  function lazyResults(ol, results, current) {
-    ol.innerHTML = results.map(function (_, i) {
-      return '<li class="md-search-result__item bd-sr bd-sr--pending" data-bd-i="' + i + '" aria-hidden="true"></li>';
+  function lazyResults(ol, results, current, memo) {
+    memo = memo || { data: {}, html: {} };
+    ol.innerHTML = results.map(function (r, i) {
+      return memo.html[r.key] ||  // shown before this update of the list (results from older parts came in)
+        '<li class="md-search-result__item bd-sr bd-sr--pending" data-bd-i="' + i + '" aria-hidden="true"></li>';
     }).join("");
-    var pending = Array.prototype.slice.call(ol.children);
+    var pending = Array.prototype.slice.call(ol.querySelectorAll(".bd-sr--pending"));
     if (!pending.length) return Promise.resolve();
     return new Promise(function (resolve) {
       var first = true;
@@ -138,8 +264,11 @@
           if (!e.isIntersecting) return;
           var li = e.target;
           seen.unobserve(li);
-          loads.push(results[+li.getAttribute("data-bd-i")].data().then(function (d) {
-            if (current() && li.parentNode) li.outerHTML = itemHtml(d);
+          var r = results[+li.getAttribute("data-bd-i")];
+          var data = memo.data[r.key] || (memo.data[r.key] = r.data());
+          loads.push(data.then(function (d) {
+            memo.html[r.key] = itemHtml(d);
+            if (current() && li.parentNode) li.outerHTML = memo.html[r.key];
           }));
         });
         if (!current()) seen.disconnect();
@@ -170,7 +299,7 @@
     var complete = input.value.replace(/^\s+/, "").split(/\s+/).slice(0, -1).join(" ");
     if (complete && !warmed[complete]) {
       warmed[complete] = true;
-      engine().then(function (pf) { return pf.search(complete); }).catch(function () {});
+      engine().then(function (fed) { return fed.warm(complete); }).catch(function () {});
     }
     typing = setTimeout(headerSearch, PAUSE_MS);
   }
@@ -179,19 +308,22 @@
     var n = ++seq;
     var q = input.value.trim();
     function current() { return n === seq; }
-    engine().then(function (pf) {
-      return pf.search(q);
-    }).then(function (s) {
-      if (!s || !current()) return;
-      var shown = s.results.slice(0, HEADER_MAX);
-      return lazyResults(list, shown, current).then(function () {
+    var memo = { data: {}, html: {} };  // fragments already fetched, across the updates of this query
+    engine().then(function (fed) {
+      return fed.search(q, {}, function (s, final) {
         if (!current()) return;
-        meta.textContent = countText(s.results.length);  // once the first results are in view
-        if (s.results.length > HEADER_MAX) {
-          list.insertAdjacentHTML("beforeend", '<li class="md-search-result__item bd-sr__all"><a class="md-search-result__link" href="' +
-            esc(pageLink({ q: q })) + '"><article class="md-search-result__article">All ' + s.results.length.toLocaleString("en") +
-            " results, with filters →</article></a></li>");
-        }
+        var shown = s.results.slice(0, HEADER_MAX);
+        return lazyResults(list, shown, current, memo).then(function () {
+          if (!current()) return;
+          // once the first results are in view; until every part has answered, a count so far
+          var n = s.results.length;
+          meta.textContent = final ? countText(n) : countText(n) + " so far; searching older briefings…";
+          if (final && n > HEADER_MAX) {
+            list.insertAdjacentHTML("beforeend", '<li class="md-search-result__item bd-sr__all"><a class="md-search-result__link" href="' +
+              esc(pageLink({ q: q })) + '"><article class="md-search-result__article">All ' + n.toLocaleString("en") +
+              " results, with filters →</article></a></li>");
+          }
+        });
       });
     }).catch(function () {
       if (current()) meta.textContent = "Search is unavailable (its index could not be loaded).";
@@ -299,11 +431,12 @@
       return out;
     }
 
-    function showMore() {
-      var mine = n;
-      var slice = current.results.slice(shown, shown + PAGE_SIZE);
-      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
-        if (mine !== n) return;
+    function showMore(count) {
+      var mine = n, cur = current;
+      var memo = current.memo || {};
+      var slice = current.results.slice(shown, shown + (typeof count === "number" ? count : PAGE_SIZE));
+      return Promise.all(slice.map(function (r) { return memo[r.key] || (memo[r.key] = r.data()); })).then(function (data) {
+        if (mine !== n || cur !== current) return;  // a newer search, or this one's next update
         results.insertAdjacentHTML("beforeend", data.map(itemHtml).join(""));
         shown += slice.length;
         more.hidden = shown >= current.results.length;
@@ -324,20 +457,26 @@
         return;
       }
       status.textContent = "Searching…";
-      engine().then(function (pf) {
+      var memo = {};  // fragments already fetched, across the updates of this search
+      engine().then(function (fed) {
         var opts = { filters: filters() };
         if (state.sort === "date") opts.sort = { date: "desc" };
-        return pf.search(state.q || null, opts);
-      }).then(function (s) {
-        if (mine !== n) return;
-        current = s;
-        shown = 0;
-        results.innerHTML = "";
-        fillFacets(s.filters);
-        return showMore().then(function () {  // the count appears once the first results are shown
+        // the newest part's results first, then all of them: each time the list restarts from
+        // the top (fragments already fetched are not fetched again)
+        return fed.search(state.q || null, opts, function (s, final) {
           if (mine !== n) return;
-          status.textContent = countText(s.results.length) + (state.q ? " for “" + state.q + "”" : "") +
-            (active ? " (filtered)" : "") + (state.sort === "date" ? ", newest first" : "");
+          current = s;
+          current.memo = memo;
+          var keep = Math.max(PAGE_SIZE, shown);
+          shown = 0;
+          results.innerHTML = "";
+          fillFacets(s.filters);
+          return showMore(keep).then(function () {  // the count appears once the first results are shown
+            if (mine !== n || current !== s) return;
+            status.textContent = countText(s.results.length) + (final ? "" : " so far") + (state.q ? " for “" + state.q + "”" : "") +
+              (active ? " (filtered)" : "") + (state.sort === "date" ? ", newest first" : "") +
+              (final ? "" : "; searching older briefings…");
+          });
         });
       }).catch(function () {
         if (mine === n) status.textContent = "Search is unavailable (its index could not be loaded).";
@@ -361,7 +500,7 @@
       });
     });
     sortSel.addEventListener("change", function () { state.sort = sortSel.value; run(true); });
-    more.addEventListener("click", showMore);
+    more.addEventListener("click", function () { showMore(); });
     window.addEventListener("popstate", function () {
       state = readState();
       q.value = state.q;
@@ -370,7 +509,7 @@
     });
 
     input.value = state.q;
-    engine().then(function (pf) { return pf.filters(); }).then(function (all) {
+    engine().then(function (fed) { return fed.filters(); }).then(function (all) {
       totals = all || {};
       run(false);
     }).catch(function () { status.textContent = "Search is unavailable (its index could not be loaded)."; });

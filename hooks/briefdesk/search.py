@@ -1,6 +1,11 @@
 """Search stage: the site's search index, built by Pagefind over the written site.
 
-    index_site(site_dir, log)   run Pagefind over site_dir; the bundle goes to site_dir/pagefind/
+    plan_parts(briefings, size) the briefing pages in index parts of at most `size`, oldest first
+    PartedIndex                 Pagefind over each part as soon as its pages are written, one
+                                run at a time; the bundles go to site_dir/pagefind/<n>/ and
+                                pagefind/bd-search.json lists them, newest first
+    index_site(site_dir, log)   one Pagefind run over the whole site, into site_dir/pagefind/
+                                (what a plain site would run: the benchmark's baseline)
     finish_bundle(bundle_dir)   what index_site does after Pagefind: same bytes for the same
                                 site, a smaller metadata file, the browser's warm-up word
     variant_terms(briefing)     other spellings of its places and actors, for the index only
@@ -10,6 +15,14 @@ only elements inside `data-pagefind-body` are indexed (docs/overrides/main.html 
 on briefing pages only), and the `data-pagefind-filter/meta/sort/weight` attributes that
 render.py writes give the facets (topic, place, actor, year, outlet), the date sort and
 the weights. The browser side is docs/assets/search.js.
+
+Why parts: Pagefind holds every indexed word of every page in memory (about 600 KB a
+briefing here), so one run over 10,000 briefings needs 5.7 GB and a minute on one core. In
+parts of 4,000 (`extra.briefdesk.search_part_size`) a run needs at most about 2.4 GB, each
+part is indexed on the second core while MkDocs writes the next part's pages, and the
+browser answers from the newest part first: what reaches the browser before the first
+result does not grow with the archive. A part is a run of briefings by date, oldest first,
+so new briefings land in the newest part and older parts keep their members.
 
 Plain Python: no MkDocs import. A failure is logged as one warning line and the site is
 kept (it is still usable without search).
@@ -25,8 +38,9 @@ import logging
 import os
 import shutil
 import subprocess
-import tempfile
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -63,100 +77,246 @@ def command(site_dir: Path, glob: str | None = None) -> list[str]:
     ]
 
 
-_BACKGROUND: dict[str, subprocess.Popen] = {}
-
-
 def _lower_priority() -> None:  # in the child, before Pagefind starts
     os.nice(10)
 
 
-def index_site_in_background(site_dir: Path, log: Any = None, glob: str | None = None) -> None:
-    """For `mkdocs serve`: start Pagefind and return at once, so an edited page shows
-    without waiting for the index (search catches up a few seconds later). A run still
-    going from the previous rebuild is stopped first. It runs at a lower priority, so the
-    next rebuild after an edit does not wait for the index of the last one."""
-    log = log or _log
-    site_dir = Path(site_dir)
-    previous = _BACKGROUND.pop(str(site_dir), None)
-    if previous is not None and previous.poll() is None:
-        previous.kill()
-        previous.wait()
-    out = site_dir / BUNDLE_DIR
-    if out.exists():
-        shutil.rmtree(out, ignore_errors=True)
-    try:
-        _BACKGROUND[str(site_dir)] = subprocess.Popen(
-            command(site_dir, glob), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=_lower_priority if hasattr(os, "nice") else None,
-        )
-    except OSError as exc:
-        log.warning("Search index not built: Pagefind could not run (%s); install pagefind-bin", exc)
-        return
-    log.info("Search index: Pagefind is indexing in the background (search works once it is done)")
-
-
-def indexed_page(dest_uri: str) -> bool:
-    """Whether Pagefind reads this built page (the default ``--glob`` of :func:`command`)."""
-    from .listing import ALL_URL
-
-    parts = dest_uri.split("/")
-    return len(parts) == 3 and parts[0] == ALL_URL.strip("/") and parts[2] == "index.html"
-
-
-def start_index(site_dir: Path, log: Any = None, glob: str | None = None) -> tuple[subprocess.Popen, float] | None:
-    """Start Pagefind on the site folder and return at once (None when it cannot run).
-    The build starts it as soon as the last page it reads is written, so indexing runs on
-    the second core while MkDocs writes the remaining pages; :func:`finish_index` waits."""
+def index_site(site_dir: Path, log: Any = None, glob: str | None = None) -> bool:
+    """One Pagefind run over the whole built site, as a plain site would index itself (the
+    benchmark's baseline; the build indexes in parts, see :class:`PartedIndex`). The bundle
+    goes to site_dir/pagefind/. Returns True when it was written."""
     log = log or _log
     site_dir = Path(site_dir)
     out = site_dir / BUNDLE_DIR
-    if out.exists():  # a previous bundle (mkdocs serve rebuilds into the same folder)
-        shutil.rmtree(out, ignore_errors=True)
-    output = tempfile.TemporaryFile()  # not a pipe: nobody reads it until Pagefind is done
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
     try:
-        proc = subprocess.Popen(command(site_dir, glob), stdout=output, stderr=subprocess.STDOUT)
+        proc = subprocess.run(command(site_dir, glob), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=TIMEOUT_S)
     except OSError as exc:
-        output.close()
         log.warning("Search index not built: Pagefind could not run (%s); install pagefind-bin", exc)
-        return None
-    proc.bd_output = output  # type: ignore[attr-defined]
-    return proc, time.perf_counter()
-
-
-def finish_index(started: tuple[subprocess.Popen, float] | None, site_dir: Path, log: Any = None) -> bool:
-    """Wait for a Pagefind run from :func:`start_index`; finish its bundle. True when written."""
-    log = log or _log
-    if started is None:
         return False
-    proc, t0 = started
-    output = proc.bd_output  # type: ignore[attr-defined]
-    waited = time.perf_counter()
-    try:
-        proc.wait(timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        output.close()
         log.warning("Search index not built: Pagefind took longer than %d s", TIMEOUT_S)
         return False
-    output.seek(0)
-    text = output.read().decode("utf-8", "replace")
-    output.close()
-    out = Path(site_dir) / BUNDLE_DIR
     if proc.returncode != 0 or not (out / "pagefind.js").exists():
-        detail = " ".join((text or "no output").split())[-300:]
+        detail = " ".join((proc.stdout.decode("utf-8", "replace") or "no output").split())[-300:]
         log.warning("Search index not built: Pagefind exited with %s: %s", proc.returncode, detail)
         return False
-    waited = time.perf_counter() - waited
     finish_bundle(out)
-    log.info("Search index: Pagefind indexed the briefings in %.1f s (%s/); the build waited %.1f s for it",
-             time.perf_counter() - t0, BUNDLE_DIR, waited)
+    log.info("Search index: Pagefind indexed the site in %.1f s (%s/)", time.perf_counter() - t0, BUNDLE_DIR)
     return True
 
 
-def index_site(site_dir: Path, log: Any = None, glob: str | None = None) -> bool:
-    """Index the built site with Pagefind. Returns True when the bundle was written."""
-    return finish_index(start_index(site_dir, log, glob), site_dir, log)
+# --------------------------------------------------------------------------- the index in parts
+
+PART_SIZE = 4000
+MANIFEST = "bd-search.json"
+# Pagefind's own user interfaces: the site has its own (docs/assets/search.js)
+_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+def plan_parts(briefings: Any, size: int = PART_SIZE) -> list[list[str]]:
+    """The briefing pages (``briefings/<slug>/index.html``) in parts of at most `size`:
+    oldest first (undated ones first of all), so the last part holds the newest briefings
+    and a new briefing usually changes only the last part. Deterministic."""
+    size = max(1, int(size))
+    ordered = sorted(briefings, key=lambda b: b.sort_key(), reverse=True)  # sort_key is newest first
+    pages = [b.url + "index.html" for b in ordered]
+    return [pages[i:i + size] for i in range(0, len(pages), size)]
+
+
+def part_command(pages_dir: Path, out: Path) -> list[str]:
+    """The Pagefind command line for one part: its pages (a folder laid out like the site) in,
+    its bundle out."""
+    return [
+        sys.executable, "-m", "pagefind",
+        "--site", str(pages_dir),
+        "--output-path", str(out),
+        "--exclude-selectors", EXCLUDE,
+        "--force-language", "en",
+        "--quiet",
+    ]
+
+
+_BACKGROUND: dict[str, "PartedIndex"] = {}
+
+
+class PartedIndex:
+    """Pagefind over the briefing pages, part by part (see the module's docstring).
+
+    The build calls :meth:`page_written` for each page as MkDocs is about to write it and
+    :meth:`poll` between pages (a part starts once its last page is on disk and no other
+    part is being indexed: one Pagefind at a time, so memory stays that of one part), then
+    :meth:`finish`, which indexes what is left, waits, and writes the manifest. `mkdocs
+    serve` calls :meth:`finish_in_background` after its build instead."""
+
+    def __init__(self, site_dir: Path, parts: list[list[str]], log: Any = None, nice: bool = False):
+        self.site_dir = Path(site_dir)
+        self.out = self.site_dir / BUNDLE_DIR
+        self.parts = [list(p) for p in parts if p]
+        self.log = log or _log
+        self.nice = nice
+        self._left = [len(p) for p in self.parts]
+        self._part_of = {uri: i for i, p in enumerate(self.parts) for uri in p}
+        self._due: list[int] = []     # parts whose last page MkDocs is writing now
+        self._ready: list[int] = []   # parts with every page on disk, not started
+        self._done: list[int] = []
+        self._proc: subprocess.Popen | None = None
+        self._current = -1
+        self._stage: Path | None = None
+        self._output: Any = None
+        self._failed: str | None = None
+        self._killed = False
+        self._t0: float | None = None
+        self._cleared = False
+        self.waited = 0.0
+
+    def part_of(self, dest_uri: str) -> int | None:
+        return self._part_of.get(dest_uri)
+
+    def page_written(self, dest_uri: str) -> None:
+        """MkDocs writes this page when its on_post_page hooks return."""
+        i = self._part_of.get(dest_uri)
+        if i is None:
+            return
+        self._left[i] -= 1
+        if self._left[i] == 0:
+            self._due.append(i)
+
+    def poll(self) -> None:
+        """Between two pages: pages announced are on disk; start the next part if none runs."""
+        self._ready.extend(self._due)
+        self._due.clear()
+        if self._proc is not None and self._proc.poll() is not None:
+            self._end_part()
+        if self._proc is None and self._ready and self._failed is None and not self._killed:
+            self._start_part(self._ready.pop(0))
+
+    def finish(self) -> bool:
+        """Every page is on disk: index the parts not yet indexed, wait, write the manifest.
+        True when the whole index was written; otherwise one warning and no bundle."""
+        waited = time.perf_counter()
+        self._ready.extend(self._due)
+        self._due.clear()
+        started = set(self._ready) | set(self._done) | {self._current}
+        self._ready.extend(i for i in range(len(self.parts)) if i not in started)
+        while not self._killed:
+            if self._proc is not None:
+                self._end_part(wait=True)
+            if self._failed is not None or not self._ready:
+                break
+            self._start_part(self._ready.pop(0))
+        if self._killed:
+            return False
+        self.waited = time.perf_counter() - waited
+        if self._failed is not None:
+            self.log.warning("Search index not built: %s", self._failed)
+            shutil.rmtree(self.out, ignore_errors=True)
+            return False
+        self._clear_once()
+        self.out.mkdir(parents=True, exist_ok=True)
+        newest = len(self.parts) - 1
+        manifest = {
+            "parts": [f"{i}/" for i in range(newest, -1, -1)],  # newest first: the browser asks them in this order
+            "briefings": [len(self.parts[i]) for i in range(newest, -1, -1)],
+            "warmup": choose_warmup(self.out / str(newest)) if self.parts else None,
+        }
+        (self.out / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        took = time.perf_counter() - self._t0 if self._t0 is not None else 0.0
+        self.log.info("Search index: Pagefind indexed %d briefings in %d part(s) in %.1f s (%s/); the build waited %.1f s for it",
+                      sum(len(p) for p in self.parts), len(self.parts), took, BUNDLE_DIR, self.waited)
+        return True
+
+    def finish_in_background(self) -> threading.Thread:
+        """For `mkdocs serve`: index every part in a thread, at a lower priority, and return at
+        once, so an edited page shows without waiting for the index (search catches up a few
+        seconds later). A run still going for this site from the previous build is stopped."""
+        previous = _BACKGROUND.pop(str(self.site_dir), None)
+        if previous is not None:
+            previous.kill()
+        _BACKGROUND[str(self.site_dir)] = self
+        self.nice = True
+        thread = threading.Thread(target=self.finish, name="briefdesk-search", daemon=True)
+        thread.start()
+        return thread
+
+    def kill(self) -> None:
+        """Stop indexing (the build failed, or a newer build replaces this one)."""
+        self._killed = True
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+
+    # ------------------------------------------------------------------ one part
+
+    def _clear_once(self) -> None:
+        if not self._cleared:  # a previous bundle (mkdocs serve rebuilds into the same folder)
+            self._cleared = True
+            shutil.rmtree(self.out, ignore_errors=True)
+
+    def _start_part(self, i: int) -> None:
+        if self._t0 is None:
+            self._t0 = time.perf_counter()
+        self._clear_once()
+        # Pagefind reads a folder: the part's pages, linked (or copied) into one laid out like
+        # the site, so each result's URL is the page's URL in the site
+        stage = self.out / f".part-{i}-pages"
+        shutil.rmtree(stage, ignore_errors=True)
+        for uri in self.parts[i]:
+            src = self.site_dir / uri
+            if not src.is_file():
+                continue
+            dst = stage / uri
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copyfile(src, dst)
+        stage.mkdir(parents=True, exist_ok=True)
+        output = tempfile.TemporaryFile()  # not a pipe: nobody reads it until Pagefind is done
+        try:
+            proc = subprocess.Popen(part_command(stage, self.out / str(i)), stdout=output, stderr=subprocess.STDOUT,
+                                    preexec_fn=_lower_priority if self.nice and hasattr(os, "nice") else None)
+        except OSError as exc:
+            output.close()
+            shutil.rmtree(stage, ignore_errors=True)
+            self._failed = f"Pagefind could not run ({exc}); install pagefind-bin"
+            return
+        self._proc, self._current, self._stage, self._output = proc, i, stage, output
+
+    def _end_part(self, wait: bool = False) -> None:
+        proc, i, output = self._proc, self._current, self._output
+        assert proc is not None
+        if wait:
+            try:
+                proc.wait(timeout=TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self._proc, self._current = None, -1
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+        output.close()
+        if self._stage is not None:
+            shutil.rmtree(self._stage, ignore_errors=True)
+            self._stage = None
+        if self._killed:
+            return
+        bundle = self.out / str(i)
+        if proc.returncode != 0 or not (bundle / "pagefind.js").exists():
+            detail = " ".join((text or "no output").split())[-300:]
+            self._failed = f"Pagefind exited with {proc.returncode} on part {i}: {detail}"
+            return
+        normalise_bundle(bundle)
+        for name in _UNUSED:
+            (bundle / name).unlink(missing_ok=True)
+        self._done.append(i)
 
 
 # --------------------------------------------------------------------------- reproducible bundle
@@ -266,8 +426,16 @@ WARMUP_FILE = "bd-warmup.json"
 
 
 def write_warmup(out: Path) -> str | None:
-    """Choose a word for the browser to search as soon as the engine has loaded, before the
-    reader's first query, and write it to <bundle>/bd-warmup.json ({"term": word}).
+    """Write <bundle>/bd-warmup.json ({"term": word}) with :func:`choose_warmup`'s word."""
+    term = choose_warmup(out)
+    if term is not None:
+        (out / WARMUP_FILE).write_text(json.dumps({"term": term}), encoding="utf-8")
+    return term
+
+
+def choose_warmup(out: Path) -> str | None:
+    """A word for the browser to search as soon as the engine has loaded, before the
+    reader's first query (None when the bundle has none).
 
     Pagefind's WebAssembly answers its first query about twice as slowly as the next ones
     (measured at 10,000 briefings: 1.5 s, then 0.8 s for the same query), whatever the
@@ -296,10 +464,7 @@ def write_warmup(out: Path) -> str | None:
             if best is not None and best[0] >= enough:
                 break
         break  # one language: the site's
-    if best is None:
-        return None
-    (out / WARMUP_FILE).write_text(json.dumps({"term": best[1]}), encoding="utf-8")
-    return best[1]
+    return None if best is None else best[1]
 
 
 # --------------------------------------------------------------------------- variants

@@ -1,0 +1,145 @@
+"""The search index in parts (search.plan_parts, search.PartedIndex): Pagefind run part by
+part on a small hand-made site, no MkDocs. In a real browser: test_search_browser.py, which
+runs every search test on the shipped corpus in one part and in three."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from briefdesk import search
+from briefdesk.model import Briefing
+
+from test_search_bundle import PAGE
+
+
+@dataclass
+class _B:  # what plan_parts reads of a briefing
+    id: str
+    date: str | None
+
+    @property
+    def url(self) -> str:
+        return f"briefings/{self.id}/"
+
+    sort_key = Briefing.sort_key
+
+
+def _pages(parts: list[list[str]]) -> list[list[str]]:
+    return [[p.split("/")[1] for p in part] for part in parts]
+
+
+def test_parts_run_from_the_oldest_briefings_to_the_newest():
+    briefings = [_B("d", "2024-05-01"), _B("a", None), _B("c", "2023"), _B("e", "2024-05-01"), _B("b", "2021-03")]
+    assert _pages(search.plan_parts(briefings, 2)) == [["a", "b"], ["c", "e"], ["d"]]
+    # the order of the input does not matter, and a part holds at most `size`
+    assert search.plan_parts(list(reversed(briefings)), 2) == search.plan_parts(briefings, 2)
+    assert _pages(search.plan_parts(briefings, 10)) == [["a", "b", "c", "e", "d"]]
+    assert search.plan_parts([], 3) == []
+
+
+def test_a_new_briefing_changes_only_the_newest_part():
+    old = [_B(f"b{i:02}", f"2020-01-{i + 1:02}") for i in range(9)]
+    before = search.plan_parts(old, 4)
+    after = search.plan_parts(old + [_B("new", "2025-01-01")], 4)
+    assert after[:2] == before[:2] and after[2] == before[2] + ["briefings/new/index.html"]
+
+
+def _site(root: Path, n: int) -> tuple[Path, list[_B]]:
+    briefings = []
+    for i in range(n):
+        b = _B(f"briefing-{i}", f"2020-0{1 + i % 9}-1{i % 10}")
+        briefings.append(b)
+        f = root / b.url / "index.html"
+        f.parent.mkdir(parents=True)
+        f.write_text(PAGE.format(title=f"Market report {i}", date=b.date, year=b.date[:4],
+                                 body=f"Rice prices in market {i} {'rose' if i % 2 else 'fell'}."), encoding="utf-8")
+    (root / "index.html").write_text("<html><body><p>Not a briefing</p></body></html>", encoding="utf-8")
+    return root, briefings
+
+
+def _pages_of(bundle: Path) -> int:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return len(search._read_chunk(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")[1])
+
+
+def test_each_part_indexes_its_briefings_once_its_pages_are_written(tmp_path):
+    site, briefings = _site(tmp_path / "site", 5)
+    parts = search.plan_parts(briefings, 2)
+    index = search.PartedIndex(site, parts)
+    for uri in parts[0][:-1]:
+        index.page_written(uri)
+        index.poll()
+    assert index._proc is None, "a part started before its last page was written"
+    index.page_written(parts[0][-1])
+    assert index._proc is None, "a part started while its last page was being written"
+    index.poll()  # the next page: the last one is on disk now
+    assert index._current == 0
+    assert index.finish()
+    out = site / search.BUNDLE_DIR
+    manifest = json.loads((out / search.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["parts"] == ["2/", "1/", "0/"] and manifest["briefings"] == [1, 2, 2]
+    assert [_pages_of(out / name) for name in manifest["parts"]] == [1, 2, 2]
+    assert isinstance(manifest["warmup"], str)
+    # nothing else is left in the bundle: no staging folder, none of Pagefind's own interfaces
+    assert sorted(p.name for p in out.iterdir()) == ["0", "1", "2", search.MANIFEST]
+    assert not any((out / "0" / name).exists() for name in search._UNUSED)
+    # each result's URL is the briefing's URL in the site
+    [fragment] = (out / "2" / "fragment").rglob("*.pf_fragment")
+    text = gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace")
+    assert f'"url":"/{parts[2][0].removesuffix("index.html")}"' in text
+
+
+def test_the_same_pages_give_the_same_bundle(tmp_path):
+    def bundle(root: Path) -> dict[str, bytes]:
+        site, briefings = _site(root, 5)
+        assert search.PartedIndex(site, search.plan_parts(briefings, 2)).finish()
+        out = site / search.BUNDLE_DIR
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    assert bundle(tmp_path / "a") == bundle(tmp_path / "b")
+
+
+def test_no_briefings_give_an_empty_manifest(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    assert search.PartedIndex(site, []).finish()
+    assert json.loads((site / "pagefind" / search.MANIFEST).read_text(encoding="utf-8"))["parts"] == []
+
+
+def test_a_failing_pagefind_leaves_one_warning_and_no_bundle(tmp_path, monkeypatch, caplog):
+    site, briefings = _site(tmp_path / "site", 3)
+    monkeypatch.setattr(search, "part_command", lambda pages, out: [sys.executable, "-c", "import sys; print('broken index'); sys.exit(3)"])
+    with caplog.at_level("WARNING"):
+        assert not search.PartedIndex(site, search.plan_parts(briefings, 2)).finish()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "exited with 3 on part 0" in warnings[0] and "broken index" in warnings[0]
+    assert not (site / search.BUNDLE_DIR).exists()
+
+
+def test_killing_stops_the_running_part(tmp_path, monkeypatch):
+    site, briefings = _site(tmp_path / "site", 3)
+    monkeypatch.setattr(search, "part_command", lambda pages, out: [sys.executable, "-c", "import time; time.sleep(60)"])
+    index = search.PartedIndex(site, search.plan_parts(briefings, 5))
+    for uri in index.parts[0]:
+        index.page_written(uri)
+    index.poll()
+    proc = index._proc
+    assert proc is not None and proc.poll() is None
+    index.kill()
+    assert proc.poll() is not None
+    assert not index.finish()
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_a_background_run_indexes_every_part(tmp_path, size):
+    site, briefings = _site(tmp_path / "site", 3)
+    thread = search.PartedIndex(site, search.plan_parts(briefings, size)).finish_in_background()
+    thread.join(120)
+    manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text(encoding="utf-8"))
+    assert sum(manifest["briefings"]) == 3 and len(manifest["parts"]) == (3 if size == 1 else 1)
