@@ -15,6 +15,10 @@ For every size in --sizes (full builds), in a temporary copy of the project
    pipeline does not run twice) copied into the docs/ of a project with the same
    mkdocs.yml minus the `hooks:` entry, built by the same MkDocs, theme and plugins.
    Headline: full build time / baseline build time.
+5. "without index" (sizes from --index-cost-min, 10,000 by default): the cold build again
+   from scratch with the search index switched off, so the table shows what indexing adds
+   (issue 5); the cold build's own log gives Pagefind's time, CPU, peak memory and how long
+   the build waited for it.
 
 Each build runs in a fresh Python process (bench/out/_timed_build.py, written by this
 script) that times `mkdocs build` in-process and reads its peak RSS from getrusage;
@@ -72,6 +76,8 @@ TARGET_RSS_MB = 2048
 TARGET_PAGE_GROWTH = 0.10
 TARGET_LARGEST_KB = 500
 TARGET_SERVE_S = 5.0
+TARGET_INDEX_S = 30.0   # issue 5: what search indexing adds to a 10,000-briefing build
+TARGET_INDEX_MB = 3072  # issue 5: and its memory
 
 # Runs one build or one pipeline in a fresh process; argv: mode project site out.json [pages_out]
 TIMED_BUILD = r'''
@@ -101,6 +107,10 @@ if mode in ("full", "pipeline"):
         keep["settings"] = settings
         return corpus
     P.build_corpus = build_corpus
+    if mode == "full" and os.environ.get("BENCH_NO_INDEX"):  # the same build without the search index
+        import briefdesk.search as S
+        S.PartedIndex.poll = lambda self: None
+        S.PartedIndex.finish = lambda self: True
 t0 = time.perf_counter()
 try:
     if mode == "pipeline":
@@ -160,7 +170,7 @@ def strip_hooks(yml: str) -> str:
 
 
 def timed(mode: str, project: Path, site: Path, work: Path, pages_out: Path | None = None,
-          log_name: str = "build", search_hooks: Path | None = None) -> dict:
+          log_name: str = "build", search_hooks: Path | None = None, extra_env: dict | None = None) -> dict:
     script = work / "_timed_build.py"
     script.write_text(TIMED_BUILD, encoding="utf-8")
     out = work / f"{log_name}.json"
@@ -171,6 +181,7 @@ def timed(mode: str, project: Path, site: Path, work: Path, pages_out: Path | No
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", BENCH_SITE_URL=SITE_URL)
     if search_hooks:
         env["BENCH_BASELINE_SEARCH_HOOKS"] = str(search_hooks)
+    env.update(extra_env or {})
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - t0
@@ -180,9 +191,11 @@ def timed(mode: str, project: Path, site: Path, work: Path, pages_out: Path | No
     info = json.loads(out.read_text())
     info["process_s"] = elapsed
     info["warnings"] = sum(1 for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("WARNING"))
-    m = re.search(r"Pagefind indexed the briefings in ([\d.]+) s", proc.stdout + proc.stderr)
+    m = re.search(r"Pagefind indexed \d+ briefings in (\d+) part\(s\) in ([\d.]+) s \(([\d.]+) s of CPU, at most (\d+) MB\)"
+                  r".*?the build waited ([\d.]+) s", proc.stdout + proc.stderr)
     if m:
-        info["search_s"] = float(m.group(1))
+        info.update(search_parts=int(m.group(1)), search_s=float(m.group(2)), search_cpu_s=float(m.group(3)),
+                    search_peak_mb=float(m.group(4)), search_waited_s=float(m.group(5)))
     if not info.get("ok"):
         print(f"  ! {log_name}: {info.get('error')}", file=sys.stderr)
     return info
@@ -296,7 +309,7 @@ def fresh_project(kind: str, n: int, seed: int, work: Path, next_step: str) -> t
     return base, project, gen_s
 
 
-def run_full(n: int, seed: int, work: Path, rebuild: bool) -> dict:
+def run_full(n: int, seed: int, work: Path, rebuild: bool, index_cost: bool = False) -> dict:
     base, project, gen_s = fresh_project("full", n, seed, work, "cold build")
     pages = base / "pages"
     cold = timed("full", project, project / "site", base, pages_out=pages, log_name="cold")
@@ -307,6 +320,13 @@ def run_full(n: int, seed: int, work: Path, rebuild: bool) -> dict:
         print(f"[full {n}] rebuild {re_['wall_s']:.1f} s, {re_['maxrss_mb']:.0f} MB", flush=True)
         result["rebuild"] = re_
     result["site"] = measure_site(project / "site")
+    if index_cost:  # the same cold build without the search index: what indexing adds
+        shutil.rmtree(project / "site")
+        (project / "hooks" / "registry" / "urls.yml").unlink(missing_ok=True)
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        bare = timed("full", project, project / "site", base, log_name="no-index", extra_env={"BENCH_NO_INDEX": "1"})
+        print(f"[full {n}] cold build without the search index {bare['wall_s']:.1f} s", flush=True)
+        result["no_index"] = bare
     # baseline: the same generated pages as plain Markdown, no hooks
     bproj = make_project(base / "baseline", hooks=False)
     shutil.copytree(pages, bproj / "docs", dirs_exist_ok=True)
@@ -503,6 +523,24 @@ def render_report(results: dict) -> str:
                 f"{kb(s['largest'][0])} (`{s['largest'][1]}`) | {kb(s['largest_listing'][0])} (`{s['largest_listing'][1]}`) | "
                 f"{mb(s['search_bytes'])} ({s['search_kind']}) | {s['most_briefing_links'][0]} (`{s['most_briefing_links'][1]}`) |")
         lines.append("")
+    if any(r["cold"].get("search_parts") for r in full):
+        lines += ["### The search index in the build", "",
+                  "Pagefind indexes the briefing pages in parts (`search_part_size`, 4,000), one part at a time, each as "
+                  "soon as MkDocs has written its pages (hooks/briefdesk/search.py). *Waited*: the build's wait for the "
+                  "last parts once every page is written. *Without index*: the same cold build with indexing switched "
+                  "off, run just after; the difference is what indexing adds (two runs on a shared machine: noisy).",
+                  "",
+                  "| briefings | parts | Pagefind s (wall, from the first part) | Pagefind CPU s | Pagefind peak MB (largest part) | "
+                  "waited s | cold s | without index s | indexing adds s |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for r in full:
+            c, bare = r["cold"], r.get("no_index")
+            if not c.get("search_parts"):
+                continue
+            lines.append(f"| {r['size']:,} | {c['search_parts']} | {c['search_s']:.1f} | {c['search_cpu_s']:.1f} | "
+                         f"{c['search_peak_mb']:,.0f} | {c['search_waited_s']:.1f} | {c['wall_s']:.1f} | "
+                         + (f"{bare['wall_s']:.1f} | {c['wall_s'] - bare['wall_s']:.1f} |" if bare else "– | – |"))
+        lines.append("")
     stage_rows = []
     for r in full:
         stage_rows.append((r["size"], "full build (cold)", r["cold"], r["cold"]["wall_s"]))
@@ -574,6 +612,16 @@ def targets(full: list, pipe: list, serve: list) -> list[str]:
                    + ("met" if ratio <= TARGET_RATIO else "**missed**"))
         out.append(f"Peak memory at {big['size']:,} within {TARGET_RSS_MB:,} MB: {rss:,.0f} MB → "
                    + ("met" if rss <= TARGET_RSS_MB else "**missed**"))
+        c, bare = big["cold"], big.get("no_index")
+        if c.get("search_parts"):
+            out.append(f"Search indexing at {big['size']:,} within {TARGET_INDEX_MB:,} MB (issue 5): Pagefind's largest part "
+                       f"peaked at {c['search_peak_mb']:,.0f} MB → " + ("met" if c["search_peak_mb"] <= TARGET_INDEX_MB else "**missed**"))
+            if bare:
+                added = c["wall_s"] - bare["wall_s"]
+                out.append(f"Indexing adds at most {TARGET_INDEX_S:.0f} s to the build at {big['size']:,} (issue 5): "
+                           f"{added:.1f} s (cold build {c['wall_s']:.1f} s, without the index {bare['wall_s']:.1f} s; "
+                           f"the build waited {c['search_waited_s']:.1f} s for the last parts) → "
+                           + ("met" if added <= TARGET_INDEX_S else "**missed**"))
     if full and len(full) >= 2:
         small, large = full[0], full[-1]
         g = large["site"]["briefing_median"] / small["site"]["briefing_median"] - 1
@@ -608,6 +656,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pipeline-sizes", type=int, nargs="*", default=[], help="build_corpus only, no MkDocs")
     ap.add_argument("--serve-size", type=int, default=0, help="mkdocs serve edit check on this many briefings (0: skip)")
     ap.add_argument("--rebuild-max", type=int, default=1000, help="also time a rebuild (registry in place) up to this size")
+    ap.add_argument("--index-cost-min", type=int, default=10000,
+                    help="from this size on, also time the cold build without the search index (what indexing adds)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", type=Path, default=HERE / "out", help="scratch folder (default bench/out/, git-ignored)")
     ap.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
@@ -636,7 +686,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.report_only:
         a.sizes, a.pipeline_sizes, a.serve_size = [], [], 0
     for n in a.sizes:
-        save(f"full:{n}", run_full(n, a.seed, work, rebuild=n <= a.rebuild_max))
+        save(f"full:{n}", run_full(n, a.seed, work, rebuild=n <= a.rebuild_max, index_cost=n >= a.index_cost_min))
     for n in a.pipeline_sizes:
         save(f"pipeline:{n}", run_pipeline(n, a.seed, work))
     if a.serve_size:

@@ -172,6 +172,8 @@ class PartedIndex:
         self._t0: float | None = None
         self._cleared = False
         self.waited = 0.0
+        self.cpu_s = 0.0        # Pagefind's CPU time, all parts
+        self.peak_rss_mb = 0.0  # the largest part's peak memory
 
     def part_of(self, dest_uri: str) -> int | None:
         return self._part_of.get(dest_uri)
@@ -189,7 +191,7 @@ class PartedIndex:
         """Between two pages: pages announced are on disk; start the next part if none runs."""
         self._ready.extend(self._due)
         self._due.clear()
-        if self._proc is not None and self._proc.poll() is not None:
+        if self._proc is not None and self._reap(block=False) is not None:
             self._end_part()
         if self._proc is None and self._ready and self._failed is None and not self._killed:
             self._start_part(self._ready.pop(0))
@@ -225,8 +227,9 @@ class PartedIndex:
         }
         (self.out / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
         took = time.perf_counter() - self._t0 if self._t0 is not None else 0.0
-        self.log.info("Search index: Pagefind indexed %d briefings in %d part(s) in %.1f s (%s/); the build waited %.1f s for it",
-                      sum(len(p) for p in self.parts), len(self.parts), took, BUNDLE_DIR, self.waited)
+        self.log.info("Search index: Pagefind indexed %d briefings in %d part(s) in %.1f s (%.1f s of CPU, at most %.0f MB) "
+                      "into %s/; the build waited %.1f s for it", sum(len(p) for p in self.parts), len(self.parts), took,
+                      self.cpu_s, self.peak_rss_mb, BUNDLE_DIR, self.waited)
         return True
 
     def finish_in_background(self) -> threading.Thread:
@@ -254,6 +257,27 @@ class PartedIndex:
                 pass
 
     # ------------------------------------------------------------------ one part
+
+    def _reap(self, block: bool, timeout: float | None = None) -> int | None:
+        """The running part's exit code once it has ended (None while it runs), noting its CPU
+        time and peak memory (what os.wait4 reports of the Pagefind process)."""
+        proc = self._proc
+        assert proc is not None
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while proc.returncode is None:
+            try:
+                pid, status, usage = os.wait4(proc.pid, 0 if block and deadline is None else os.WNOHANG)
+            except ChildProcessError:  # reaped elsewhere
+                return proc.poll()
+            if pid:
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                self.cpu_s += usage.ru_utime + usage.ru_stime
+                self.peak_rss_mb = max(self.peak_rss_mb, usage.ru_maxrss / 1024)
+                break
+            if not block or (deadline is not None and time.monotonic() > deadline):
+                return None
+            time.sleep(0.05)
+        return proc.returncode
 
     def _clear_once(self) -> None:
         if not self._cleared:  # a previous bundle (mkdocs serve rebuilds into the same folder)
@@ -293,12 +317,9 @@ class PartedIndex:
     def _end_part(self, wait: bool = False) -> None:
         proc, i, output = self._proc, self._current, self._output
         assert proc is not None
-        if wait:
-            try:
-                proc.wait(timeout=TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        if wait and self._reap(block=True, timeout=TIMEOUT_S) is None:
+            proc.kill()
+            self._reap(block=True)
         self._proc, self._current = None, -1
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
