@@ -8,8 +8,8 @@ For each size: generates (once, cached) a synthetic corpus with bench/generate_c
 copies the project with those articles (no seeds), builds the site with MkDocs (or, with
 --reuse, takes the site built by an earlier run and copies in the current docs/assets/search.*),
 then
-  - runs Pagefind again on the built site under /usr/bin/time -v (wall time, peak RSS), then
-    search.finish_bundle (timed too): exactly what the build does;
+  - indexes the built site again as the build does (search.PartedIndex, all parts one
+    after another here): wall time, Pagefind's CPU time, its largest part's peak memory;
   - serves the site with http.server and drives Debian's Chromium (Playwright):
       * a briefing page view that does not search: bytes of search code/data fetched;
       * focus the header box and type a query at 40 ms a key: bytes fetched from the first
@@ -20,8 +20,11 @@ then
       * other queries, each in a fresh page: bytes and time to their first result;
   - builds the same site again with Material's `search` plugin on and measures its lunr
     search_index.json (what Material sends to every page view that opens search);
-  - for 100,000 articles, where neither a full build nor Pagefind fits this machine, use
-    --extrapolate-to 100000 with a measured size: see extrapolate() for the method.
+  - for 100,000 articles (a full build takes hours here): the index is in parts of
+    --part-size briefings and the browser's first result needs only the newest part (and
+    a manifest with one entry a part), so `--sizes 10000 --part-size 5000`, whose newest
+    part holds 5,000 briefings, measures more than the first result costs at any size with
+    the default parts of 4,000.
 Byte figures are "compressed": each fetched file's gzip -6 size, or its raw size when
 smaller (Pagefind's chunks and WebAssembly are already gzip-compressed).
 
@@ -45,6 +48,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
@@ -54,6 +58,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT))
 
 from briefdesk import search  # noqa: E402
+from briefdesk.model import Briefing  # noqa: E402
 from tests.conftest import copy_project, mkdocs_build  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -95,28 +100,55 @@ def compressed(path: Path) -> int:
     return min(len(raw), len(gzip.compress(raw, compresslevel=6, mtime=0)))
 
 
-def pagefind_run(site: Path) -> dict:
-    """Pagefind over the built site, as the build runs it: the old bundle removed first, then
-    Pagefind under /usr/bin/time -v, then search.finish_bundle."""
+@dataclass
+class _Page:  # what search.plan_parts reads of a briefing, from its built page
+    id: str
+    date: str | None
+
+    @property
+    def url(self) -> str:
+        return f"briefings/{self.id}/"
+
+    sort_key = Briefing.sort_key
+
+
+_SORT_DATE = re.compile(rb'data-pagefind-sort="date:([^"]*)"')
+
+
+def built_briefings(site: Path) -> list[_Page]:
+    """The briefings of a built site with their dates, read from the pages (undated: 0000)."""
+    out = []
+    for page in sorted((site / "briefings").glob("*/index.html")):
+        if page.parent.name == "page":
+            continue
+        m = _SORT_DATE.search(page.read_bytes())
+        date = m.group(1).decode() if m else "0000"
+        out.append(_Page(page.parent.name, None if date == "0000" else date))
+    return out
+
+
+def pagefind_run(site: Path, part_size: int) -> dict:
+    """The search index over the built site, as the build makes it (search.PartedIndex, parts
+    of part_size briefings), all at once here rather than while MkDocs writes pages: wall
+    time, Pagefind's CPU time and its largest part's peak memory."""
     bundle = site / search.BUNDLE_DIR
     shutil.rmtree(bundle, ignore_errors=True)
-    proc = subprocess.run(["/usr/bin/time", "-v", *search.command(site)], capture_output=True, text=True)
-    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", proc.stderr).group(1)
-    secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.split(":"))))
-    user = float(re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr).group(1))
+    index = search.PartedIndex(site, search.plan_parts(built_briefings(site), part_size))
     t0 = time.perf_counter()
-    getattr(search, "finish_bundle", search.normalise_bundle)(bundle)  # (normalise_bundle: code before 2026-11-24)
-    norm = time.perf_counter() - t0
+    ok = index.finish()
+    secs = time.perf_counter() - t0
     files = [p for p in bundle.rglob("*") if p.is_file()]
-    return {"returncode": proc.returncode, "seconds": round(secs + norm, 2), "pagefind_s": round(secs, 2),
-            "pagefind_cpu_s": round(user, 1), "normalise_s": round(norm, 2), "peak_rss_mb": round(rss_kb / 1024, 1),
+    manifest = json.loads((bundle / search.MANIFEST).read_text(encoding="utf-8"))
+    return {"ok": ok, "seconds": round(secs, 2), "parts": manifest["briefings"], "part_size": part_size,
+            "pagefind_cpu_s": round(index.cpu_s, 1), "peak_rss_mb": round(index.peak_rss_mb, 1),
             "load_average": os.getloadavg()[0], "bundle_files": len(files),
-            "bundle_mb": round(sum(p.stat().st_size for p in files) / 1e6, 1), "meta": meta_parts(bundle)}
+            "bundle_mb": round(sum(p.stat().st_size for p in files) / 1e6, 1),
+            "meta": meta_parts(bundle / manifest["parts"][0], manifest.get("warmup"))}
 
 
-def meta_parts(bundle: Path) -> dict:
-    """Compressed sizes of the metadata file every search loads first, and of its parts."""
+def meta_parts(bundle: Path, term: str | None = None) -> dict:
+    """Compressed sizes of the metadata file every search loads first (the newest part's),
+    and of its parts."""
     import cbor2
 
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
@@ -127,9 +159,8 @@ def meta_parts(bundle: Path) -> dict:
     def kb(value) -> float:
         return round(len(gzip.compress(cbor2.dumps(value), compresslevel=9, mtime=0)) / 1000, 1)
 
-    warmup = None  # the index chunk holding the word the browser searches to warm up (search.write_warmup)
-    if (bundle / "bd-warmup.json").exists():
-        term = json.loads((bundle / "bd-warmup.json").read_text(encoding="utf-8"))["term"]
+    warmup = None  # the index chunk holding the word the browser searches to warm up (search.choose_warmup)
+    if term:
         for _size, h in sorted(((bundle / "index" / f"{h}.pf_index").stat().st_size, h) for _f, _t, h in meta[2]):
             if any(w[0] == term for w in search._read_chunk(bundle / "index" / f"{h}.pf_index")[0]):
                 warmup = f"index/{h}.pf_index"
@@ -247,36 +278,6 @@ def browser_run(site: Path, briefing_url: str, queries: list[str] | None = None)
     return out
 
 
-def extrapolate(row: dict, to: int) -> dict:
-    """First-result bytes at `to` briefings from the parts measured at row["articles"].
-
-    Method: Pagefind's fixed files (pagefind.js, worker, WebAssembly, entry) do not grow; the
-    metadata's page list and sort grow with the number of pages, and so does its list of
-    index chunks (a chunk holds about 20,000 word locations); the index chunk of a word
-    found on a fixed share of the briefings grows with the number of pages once the word
-    fills a chunk of its own, as "rice" and "price" do at 10,000 (so scaling them linearly
-    is fair, not a lower bound, for these two); a result's fragment does not grow, nor does
-    the warm-up word's chunk (search.write_warmup picks the smallest chunk with a word in 500
-    briefings, whatever their number). Everything that grows is scaled by to / measured."""
-    files = row["browser"]["to_first_result_files"]
-    warmup = row["pagefind"]["meta"].get("warmup_chunk")
-    scale = to / row["articles"]
-    fixed = grows = frags = 0
-    for f in files:
-        name, size = f.rsplit(" ", 1)
-        if name.startswith("fragment/") or name == warmup:
-            frags += int(size)
-        elif name.startswith("index/") or name.endswith(".pf_meta"):
-            grows += int(size)
-        else:
-            fixed += int(size)
-    return {"articles": to, "from_articles": row["articles"], "fixed_bytes": fixed, "fragments_and_warmup_bytes": frags,
-            "growing_bytes_measured": grows, "growing_bytes": round(grows * scale),
-            "to_first_result_bytes": round(fixed + frags + grows * scale),
-            "pagefind_peak_rss_mb": round(row["pagefind"]["peak_rss_mb"] * scale),
-            "pagefind_s": round(row["pagefind"]["seconds"] * scale)}
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -285,7 +286,9 @@ def main() -> None:
     ap.add_argument("--no-lunr", action="store_true", help="skip the comparison build with Material's search plugin")
     ap.add_argument("--reuse", action="store_true",
                     help="take the site an earlier run built (with the current search.js/css); rerun Pagefind only")
-    ap.add_argument("--extrapolate-to", type=int, help="also estimate first-result bytes at this many articles")
+    ap.add_argument("--part-size", type=int, default=search.PART_SIZE,
+                    help="briefings in a part of the index (the build's search_part_size); the first result costs "
+                         "the newest part's files, so a run whose newest part is full bounds that cost at any size")
     ap.add_argument("--json", help="write the results here as JSON")
     args = ap.parse_args()
     work = Path(args.work)
@@ -309,7 +312,7 @@ def main() -> None:
             site = built.site
         report = json.loads((site / "data" / "build-report.json").read_text())
         row["briefings"] = report["published_count"]
-        row["pagefind"] = pagefind_run(site)
+        row["pagefind"] = pagefind_run(site, args.part_size)
         row["browser"] = browser_run(site, report["published"][len(report["published"]) // 2]["url"], OTHER_QUERIES)
         if not args.no_lunr:
             lproj = project_with(corpus(n, args.seed, work), work / f"project-{n}-lunr", lunr=True)
@@ -320,8 +323,6 @@ def main() -> None:
                            "search_index_mb": round(idx.stat().st_size / 1e6, 2) if idx.exists() else None,
                            "search_index_gzip_mb": round(compressed(idx) / 1e6, 2) if idx.exists() else None}
             shutil.rmtree(lproj, ignore_errors=True)
-        if args.extrapolate_to:
-            row["extrapolated"] = extrapolate(row, args.extrapolate_to)
         results.append(row)
         print(json.dumps(row, indent=1), flush=True)
     meta = {"machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
