@@ -30,3 +30,140 @@ def test_invisible_characters_removed_as_by_translate():
     for _ in range(3000):
         text = random_text(rng)
         assert read._INVISIBLE_RE.sub("", text) == text.translate(bidi).translate(zero_width)
+
+
+# --- front matter: render.yaml_dump writes what yaml.dump writes -------------------------
+
+import math  # noqa: E402
+
+import yaml  # noqa: E402
+
+from briefdesk import render  # noqa: E402
+
+TRICKY_STRINGS = [
+    "", " ", "  ", "a", "-", "--", "---", "--- a", "...", "....", "?", "? a", "?a", ":", ": a", ":a", "a:", "a: b",
+    "a:b", "a :b", "#", "# a", "a #b", "a#b", "a # b", "-a", "- a", "-1", "+1", "1", "007", "0x1F", "0o17", "1_000",
+    "1e3", "1.5", ".5", "1.", "-.inf", ".nan", ".NaN", "1:20", "190:20:30", "2021-04-15", "2021-4-5",
+    "2021-04-15 10:00:00", "2021-04-15T10:00:00Z", "null", "Null", "NULL", "~", "yes", "Yes", "no", "NO", "on", "Off",
+    "true", "False", "y", "n", "=", "<<", "<< a", "'", "''", "a'b", "'a'", '"', '"a"', "a\"b", "\\", "a\\nb", "&a", "*a",
+    "!a", "!!str", "%a", "@a", "`a", "|", ">", "[a]", "{a}", "a,b", "a, b", "a]", "a}", "a\nb", "a\n", "\na",
+    "a\n\nb", "a \nb", "a\n b", "a\tb", "\ta", "a\rb", "a\x85b", "a\u2028b", "a\u2029b", "a\x00b", "a\x07b",
+    "a\x7fb", "a\x9fb", "a\ufeffb", "a\ufffeb", "a\ud7ffb", "a\ue000b", "a\u00a0b", "\u00a0", "é", "e\u0301",
+    "한국 북한", "朝鲜", "😀", "a 😀 b", "🇰🇵", "×", "…", "—", "“quoted”", "‘a’", "Kim’s", "\u200b", "a  b",
+    "a   b", " a", "a ", " a ", "Pyongyang: markets", "Q&A", "50%", "$5", "C++", "x*y", "a|b", "<b>", "&amp;",
+    "&#39;", "Jong So Yong", "implied_by:sinuiju×1", "price*×4; yuan×4",
+]
+WORDS = ["rice", "market", "Hyesan", "a", "—", "×3;", "traders’", "Kim's", "x:", "#1", "-", "'q'", "“", "yes",
+         "2021-04-15", "é", "北", ":", "::", "a:b", "said"]
+
+
+def _long_string(rng: random.Random) -> str:
+    out = []
+    for _ in range(rng.randrange(1, 80)):
+        out.append(rng.choice(WORDS) if rng.random() < 0.7 else "x" * rng.randrange(1, 30))
+        out.append(" " * rng.choice([1, 1, 1, 1, 1, 2, 3]))
+    text = "".join(out)
+    return text if rng.random() < 0.3 else text.strip()
+
+
+def _scalar(rng: random.Random):
+    roll = rng.random()
+    if roll < 0.3:
+        return rng.choice(TRICKY_STRINGS)
+    if roll < 0.55:
+        return _long_string(rng)
+    if roll < 0.65:
+        return random_text(rng, n=40)
+    if roll < 0.75:
+        return rng.choice([rng.randrange(-10**6, 10**6), 0, -1, 10**20, True, False, None])
+    if roll < 0.85:
+        return rng.choice([rng.uniform(-1000, 1000), round(rng.uniform(0, 50), 3), 1e17, 1e-7, -0.0, 0.0, 29.0,
+                           math.inf, -math.inf, math.nan, 1.5e300])
+    return rng.choice(["x", "y"]) * rng.randrange(0, 120)  # one long word: never folded
+
+
+def _key(rng: random.Random) -> str:
+    if rng.random() < 0.9:
+        return rng.choice(["id", "name", "score", "evidence", "title", "summary", "a_long_key_name_here", "k"])
+    return rng.choice(TRICKY_STRINGS[:40] + ["x" * 70])
+
+
+def _document(rng: random.Random, depth: int = 0) -> dict:
+    doc = {}
+    shared = [rng.choice(WORDS)]
+    for _ in range(rng.randrange(1, 9)):
+        roll = rng.random()
+        if roll < 0.55:
+            value = _scalar(rng)
+        elif roll < 0.7:
+            value = [_scalar(rng) for _ in range(rng.randrange(0, 4))]
+        elif roll < 0.85:
+            value = [{_key(rng): _scalar(rng) for _ in range(rng.randrange(1, 5))} for _ in range(rng.randrange(0, 4))]
+        elif roll < 0.95 and depth < 3:
+            value = _document(rng, depth + 1) if rng.random() < 0.9 else {}
+        elif roll < 0.97:
+            value = shared  # the same list twice: PyYAML writes an anchor and an alias
+        else:
+            value = [[_scalar(rng)]] if rng.random() < 0.5 else [{}]
+        doc[_key(rng)] = value
+    return doc
+
+
+def _pyyaml(data) -> str:
+    return yaml.dump(data, Dumper=render._DUMPER, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _same_data(a, b) -> bool:
+    if isinstance(a, float) and math.isnan(a):
+        return isinstance(b, float) and math.isnan(b)
+    if isinstance(a, dict):
+        return isinstance(b, dict) and list(a) == list(b) and all(_same_data(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def test_front_matter_yaml_is_pyyamls_byte_for_byte():
+    rng = random.Random(20261124)
+    fast = 0
+    for i in range(2500):
+        doc = _document(rng)
+        text = render.yaml_dump(doc)
+        assert text == _pyyaml(doc), doc
+        assert _same_data(yaml.safe_load(text), doc), doc
+        fast += render._FastYaml().document(doc) is not None
+    assert fast > 500  # the fast writer, not only PyYAML, was tested
+
+
+def test_every_tricky_string_at_every_width_position():
+    # each string as a value after keys of every length, and in a sequence, at two depths:
+    # the folding at width 100 depends on the column a value starts at
+    for s in TRICKY_STRINGS + ["word " * 30 + s for s in TRICKY_STRINGS]:
+        for n in range(0, 100, 9):
+            key = "k" * (n + 1)
+            doc = {key: s, "list": [s, s + " tail"], "nested": {key: s, "labels": [{"id": s, key: s}]}}
+            text = render.yaml_dump(doc)
+            assert text == _pyyaml(doc), doc
+            assert yaml.safe_load(text) == doc
+
+
+def test_folding_of_long_strings_with_many_spaces():
+    rng = random.Random(5)
+    for _ in range(3000):
+        s = _long_string(rng)
+        prefix = rng.choice(["", "'", "a: ", "yes ", "- "])
+        doc = {"k" * rng.randrange(1, 40): prefix + s, "items": [{"evidence": s}]}
+        assert render.yaml_dump(doc) == _pyyaml(doc)
+
+
+def test_briefing_front_matter_as_before(tmp_path):
+    from conftest import SEEDS
+    from briefdesk.pipeline import Settings, build_corpus
+
+    root = SEEDS.parent
+    corpus = build_corpus(Settings.for_project(root, registry_path=tmp_path / "urls.yml"))
+    assert corpus.briefings
+    for b in corpus.briefings:
+        data = {"title": render.h(b.title), "description": render.h(b.summary), "briefing": render.front_matter_record(b)}
+        assert render._FastYaml().document(data) == _pyyaml(data)
+        assert render.front_matter(b) == "---\n" + _pyyaml(data) + "---\n"

@@ -107,7 +107,203 @@ def front_matter(b: Briefing) -> str:
     }
     if b.superseded_by:
         data["superseded"] = True
-    return "---\n" + yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100) + "---\n"
+    return "---\n" + yaml_dump(data) + "---\n"
+
+
+def yaml_dump(data: dict[str, Any]) -> str:
+    """``yaml.dump(data, sort_keys=False, allow_unicode=True, width=100)``, byte for byte.
+
+    PyYAML spends most of a page's front matter in its Python representer and resolver,
+    even with libyaml's emitter. The front matter is block mappings and sequences of
+    plain values, so `_FastYaml` writes it directly, following libyaml's rules for that
+    shape (plain or single-quoted style, folding at width 100, indentation); whatever it
+    is not sure of (characters libyaml escapes or treats as line breaks, shared objects,
+    other types...) goes to PyYAML as before. tests/test_fast_paths.py compares the two."""
+    text = _FastYaml().document(data)
+    if text is None:
+        text = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    return text
+
+
+# Characters libyaml writes as they are in plain and single-quoted scalars: printable,
+# not a line break (U+2028, U+2029, U+0085), not the BOM, within the Basic Multilingual
+# Plane (libyaml escapes the others), no tab. A string with any other is left to PyYAML.
+_YAML_SAFE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+# first characters that stop a plain scalar
+_YAML_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
+_YAML_WIDTH = 100
+_YAML_RESOLVERS = _DUMPER.yaml_implicit_resolvers
+_YAML_STR = "tag:yaml.org,2002:str"
+
+
+def _implicit_tag(value: str) -> str:
+    """The tag a plain scalar would be read as (PyYAML's Resolver.resolve)."""
+    resolvers = _YAML_RESOLVERS.get(value[0] if value else "", []) + _YAML_RESOLVERS.get(None, [])
+    for tag, regexp in resolvers:
+        if regexp.match(value):
+            return tag
+    return _YAML_STR
+
+
+def _plain_allowed(s: str) -> bool:
+    """libyaml's test for a plain scalar in block context (yaml_emitter_analyze_scalar),
+    for a non-empty string of `_YAML_SAFE` characters."""
+    first = s[0]
+    return not (
+        first in _YAML_INDICATORS
+        or (first in "?:-" and (len(s) == 1 or s[1] == " "))
+        or s.startswith(("---", "..."))
+        or ": " in s or s.endswith(":") or " #" in s
+        or first == " " or s.endswith(" ")
+    )
+
+
+# str -> True when libyaml single-quotes it, False when it writes it plain; for the short
+# strings that recur on every page (label ids and names, keys, languages, outlets)
+_QUOTED: dict[str, bool] = {}
+
+
+def _quoted(value: str) -> bool:
+    """Whether libyaml writes the string single-quoted (else plain); _Unsure when it would
+    do anything else."""
+    quoted = _QUOTED.get(value)
+    if quoted is None:
+        if not _YAML_SAFE.fullmatch(value):
+            raise _Unsure
+        # quoted when a plain scalar would need quoting, or would read back as another type
+        quoted = not (value and _plain_allowed(value) and _implicit_tag(value) == _YAML_STR)
+        if len(value) <= 60 and len(_QUOTED) < 20000:
+            _QUOTED[value] = quoted
+    return quoted
+
+
+_NULL_TAG, _BOOL_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+def _other_scalar(value: Any) -> str:
+    """None, a bool, an int or a float as PyYAML's SafeRepresenter writes it (plain)."""
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        text, tag = str(value), _INT_TAG
+    elif kind is float:
+        text, tag = repr(value).lower(), _FLOAT_TAG
+        if "." not in text and "e" in text:  # as SafeRepresenter.represent_float
+            text = text.replace("e", ".0e", 1)
+    else:
+        raise _Unsure
+    if _implicit_tag(text) != tag:  # nan, inf...: PyYAML decides
+        raise _Unsure
+    return text
+
+
+class _Unsure(Exception):
+    """The fast writer does not handle this value: PyYAML writes the document."""
+
+
+class _FastYaml:
+    """Block-style YAML as libyaml's emitter writes it, for mappings whose values are
+    scalars, mappings, and sequences of scalars or of mappings of scalars."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.seen: set[int] = set()  # PyYAML writes anchors and aliases for a shared list or dict
+
+    def document(self, data: Any) -> str | None:
+        if type(data) is not dict or not data:
+            return None
+        try:
+            self.mapping(data, 0, True, True)
+        except _Unsure:
+            return None
+        self.out.append("\n")
+        return "".join(self.out)
+
+    def container(self, value: Any) -> None:
+        if id(value) in self.seen:
+            raise _Unsure
+        self.seen.add(id(value))
+
+    def mapping(self, data: dict, indent: int, first_inline: bool, nested: bool) -> None:
+        """Entries at `indent`; with first_inline the first one goes on the current line
+        (the document's start, or after a sequence's "- "). Without `nested`, values
+        must be scalars."""
+        self.container(data)
+        out = self.out
+        pad = "\n" + " " * indent
+        for key, value in data.items():
+            if type(key) is not str or _quoted(key) or len(key) > 60:
+                raise _Unsure  # a key libyaml would quote, or write as a complex key
+            if first_inline:
+                out.append(key + ":")
+                first_inline = False
+            else:
+                out.append(pad + key + ":")
+            kind = type(value)
+            if kind is str:
+                out.append(_scalar_text(value, indent + len(key) + 2, indent + 2))
+            elif kind is dict or kind is list:
+                if not nested:
+                    raise _Unsure
+                if not value:
+                    self.container(value)
+                    out.append(" {}" if kind is dict else " []")
+                elif kind is dict:
+                    self.mapping(value, indent + 2, False, True)
+                else:
+                    self.container(value)
+                    for item in value:  # a sequence in a mapping is not indented ("indentless")
+                        out.append(pad + "-")
+                        if type(item) is str:
+                            out.append(_scalar_text(item, indent + 2, indent + 2))
+                        elif type(item) is dict and item:
+                            out.append(" ")
+                            self.mapping(item, indent + 2, True, False)
+                        elif type(item) is dict or type(item) is list:
+                            raise _Unsure
+                        else:
+                            out.append(" " + _other_scalar(item))
+            else:
+                out.append(" " + _other_scalar(value))
+
+
+def _scalar_text(value: str, column: int, indent: int) -> str:
+    """" value" after a key's ":" or a "-": `column` is where the value starts (after the
+    space), `indent` where its continuation lines start."""
+    if _quoted(value):
+        return " '" + _folded(value.replace("'", "''"), column + 1, indent, True) + "'"
+    return " " + _folded(value, column, indent, False)
+
+
+def _folded(s: str, column: int, indent: int, quoted: bool) -> str:
+    """The text of a plain or single-quoted scalar starting at `column`: libyaml breaks the
+    line at a single space (not at the first or last character when quoted) once the
+    column is past the width, and goes on at `indent`."""
+    if column + len(s) <= _YAML_WIDTH:
+        return s
+    parts = s.split(" ")
+    out = [parts[0]]
+    column += len(parts[0])
+    last = len(parts) - 1
+    for k in range(1, last + 1):
+        part = parts[k]
+        # a break only at a space between two non-spaces
+        single = (k == 1 or parts[k - 1] != "") and (k == last or part != "")
+        if quoted:
+            single = single and not (k == 1 and parts[0] == "") and not (k == last and part == "")
+        if single and column > _YAML_WIDTH:
+            out.append("\n" + " " * indent)
+            column = indent
+        else:
+            out.append(" ")
+            column += 1
+        out.append(part)
+        column += len(part)
+    return "".join(out)
 
 
 def _people(label: str, names: list[str], source: str | None) -> str:
