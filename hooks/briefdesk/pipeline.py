@@ -194,7 +194,7 @@ def build_corpus(settings: Settings) -> Corpus:
         older.neighbours["newer"] = {"url": newer.url, "title": newer.title}
         newer.neighbours["older"] = {"url": older.url, "title": older.title}
     t0 = time.perf_counter()
-    taxonomy.link_related(briefings, settings.editorial_dir)
+    taxonomy.link_related(briefings, settings.editorial_dir, reuse=settings.incremental)
     _give_back_memory()
     timings["related"] = time.perf_counter() - t0
 

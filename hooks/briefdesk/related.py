@@ -263,10 +263,42 @@ def _counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
     return sp.vstack(_forked_map(_hash_slice, jobs, (texts,), workers), format="csr")
 
 
-def _tfidf(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
+# text digest -> its row of hashed term counts (indices, data), from the last call with
+# reuse=True: under `mkdocs serve` an edit re-tokenises only the texts that changed
+_KEPT_COUNTS: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _kept_counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
+    """``_counts(texts)``, taking each text's row from the last call when the text is the
+    same (the rows of a text do not depend on the other texts), and keeping this call's
+    rows, only those, for the next."""
+    import hashlib
+
+    keys = [(int(settings.n_features), hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+            for t in texts]
+    misses = [i for i, key in enumerate(keys) if key not in _KEPT_COUNTS]
+    fresh = _counts([texts[i] for i in misses], settings) if misses else None
+    rows = {}
+    for j, i in enumerate(misses):
+        lo, hi = fresh.indptr[j], fresh.indptr[j + 1]
+        rows[keys[i]] = (fresh.indices[lo:hi].copy(), fresh.data[lo:hi].copy())
+    for key in keys:
+        if key not in rows:
+            rows[key] = _KEPT_COUNTS[key]
+    _KEPT_COUNTS.clear()
+    _KEPT_COUNTS.update(rows)
+    parts = [rows[key] for key in keys]
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(ind) for ind, _ in parts], out=indptr[1:])
+    indices = np.concatenate([ind for ind, _ in parts]) if parts else np.empty(0, np.int32)
+    data = np.concatenate([d for _, d in parts]) if parts else np.empty(0, np.float32)
+    return sp.csr_matrix((data, indices, indptr.astype(indices.dtype)), shape=(len(texts), int(settings.n_features)))
+
+
+def _tfidf(texts: Sequence[str], settings: RelatedSettings, reuse: bool = False) -> sp.csr_matrix:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
-    counts = _counts(texts, settings)
+    counts = _kept_counts(texts, settings) if reuse else _counts(texts, settings)
     n = counts.shape[0]
     keep = np.ones(counts.shape[1], dtype=bool)
     if settings.stop_words == "english":
@@ -509,10 +541,12 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None = None,
-                    k: int | None = None) -> dict[str, list[Related]]:
+                    k: int | None = None, reuse: bool = False) -> dict[str, list[Related]]:
     """For each doc id, up to k related docs, best first (score desc, then id asc).
 
     ``k`` defaults to ``settings.k`` (``count:`` in related.yml, 5 by default).
+    ``reuse`` keeps each text's term counts for the next call with ``reuse`` in this
+    process (`mkdocs serve`), keyed by the text: the result is the same either way.
     """
     settings = settings or RelatedSettings()
     k = settings.k if k is None else int(k)
@@ -533,7 +567,7 @@ def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None
     topic_sets = [sorted(topic_ids[t] for t in ts) for ts in topics]
     place_sets = [sorted(place_ids[p] for p in ps) for ps in places]
 
-    x = _tfidf([d.text or "" for d in ordered], settings)
+    x = _tfidf([d.text or "" for d in ordered], settings, reuse)
 
     # candidates: text neighbours + docs sharing a rare topic/place
     tr, tc = _text_candidates(x, settings)

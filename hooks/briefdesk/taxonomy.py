@@ -95,7 +95,8 @@ def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[
     return kept
 
 
-def link_related(briefings: list[Briefing], editorial_dir: Path) -> None:
+def link_related(briefings: list[Briefing], editorial_dir: Path, reuse: bool = False) -> None:
+    """Each briefing's related briefings; ``reuse`` as in ``related.compute_related``."""
     settings = rel.load_settings(editorial_dir / "related.yml")
     docs = [
         rel.RelatedDoc(
@@ -107,7 +108,7 @@ def link_related(briefings: list[Briefing], editorial_dir: Path) -> None:
         )
         for b in briefings
     ]
-    result = rel.compute_related(docs, settings, k=settings.k)
+    result = rel.compute_related(docs, settings, k=settings.k, reuse=reuse)
     by_id = {b.id: b for b in briefings}
     topic_names = {t["id"]: t["name"] for b in briefings for t in b.topics}
     place_names = {p["id"]: p["name"] for b in briefings for p in b.regions}
