@@ -283,3 +283,28 @@ def test_reused_term_counts_give_the_results_of_a_cold_computation(monkeypatch):
     assert (rel._tfidf(ordered, RelatedSettings(), reuse=True) != rel._tfidf(ordered, RelatedSettings())).nnz == 0
     assert len(rel._KEPT_COUNTS) == len({d.text for d in edited})  # only what the last call used
 
+
+def _label_candidates_by_lexsort(lab, settings):
+    """The candidates by shared rare labels as first written: a lexsort of (row, -shared, column)."""
+    n, lc = lab.shape[0], settings.label_candidates
+    df = np.bincount(lab.indices, minlength=lab.shape[1])
+    lr = lab[:, np.flatnonzero((df >= 2) & (df <= settings.rare_label_max_docs))].tocsr()
+    prod = (lr @ lr.T.tocsr()).tocoo()
+    r, c, v = prod.row.astype(np.int64), prod.col.astype(np.int64), prod.data
+    ok = r != c
+    r, c, v = r[ok], c[ok], v[ok]
+    order = np.lexsort((c, -v, r))
+    r, c = r[order], c[order]
+    keep = np.arange(len(r)) - np.searchsorted(r, r, side="left") < lc
+    return r[keep], c[keep]
+
+
+def test_label_candidates_are_the_most_shared_then_the_first_columns():
+    rng = np.random.default_rng(5)
+    n, n_labels = 4500, 40  # more rows than one chunk of the product (2000)
+    sets = [sorted(rng.choice(n_labels, size=rng.integers(0, 6), replace=False).tolist()) for _ in range(n)]
+    lab = rel._label_matrix(sets, n_labels)
+    for s in (RelatedSettings(), RelatedSettings(label_candidates=3, rare_label_max_docs=700)):
+        got_r, got_c = rel._label_candidates(lab, s)
+        want_r, want_c = _label_candidates_by_lexsort(lab, s)
+        assert len(got_r) > n and (got_r == want_r).all() and (got_c == want_c).all()

@@ -422,17 +422,20 @@ def _label_candidates(lab: sp.csr_matrix, settings: RelatedSettings) -> tuple[np
     for c0 in range(0, n, step):
         c1 = min(n, c0 + step)
         prod = (lr[c0:c1] @ lrt).tocoo()
-        r = prod.row.astype(np.int64) + c0
+        r = prod.row.astype(np.int64)
         c = prod.col.astype(np.int64)
-        v = prod.data
-        ok = r != c
+        v = prod.data.astype(np.int64)  # how many rare labels the pair shares
+        ok = r + c0 != c
         r, c, v = r[ok], c[ok], v[ok]
         if not len(r):
             continue
-        order = np.lexsort((c, -v, r))
-        r, c = r[order], c[order]
-        first = np.searchsorted(r, r, side="left")
-        rank = np.arange(len(r)) - first
+        # by row, then most labels shared, then column: one integer key per pair (each
+        # pair occurs once), sorted some three times faster than a lexsort of the three
+        top = int(v.max())
+        key = np.sort((r * (top + 1) + (top - v)) * n + c)
+        r, c = key // ((top + 1) * n) + c0, key % n
+        starts = np.flatnonzero(np.concatenate(([True], r[1:] != r[:-1])))
+        rank = np.arange(len(r)) - np.repeat(starts, np.diff(np.append(starts, len(r))))
         keep = rank < lc
         out_r.append(r[keep])
         out_c.append(c[keep])
