@@ -128,6 +128,43 @@ def test_in_process_rebuild_reuses_renders_and_matches_a_cold_build(tmp_path, mo
     assert dict(cold.assets) == {src: warm.assets[src] for src in warm.assets}
 
 
+def test_archive_files_from_each_briefings_entries_equal_the_formats_over_all_records(tmp_path):
+    """briefings.json, .csv and cite/all.* are put together from each briefing's line or
+    entry (kept between rebuilds); they equal what the formats give for all records at once."""
+    import csv
+    import io
+    import json
+
+    from briefdesk import cite, citing, export
+
+    project = copy_project(tmp_path / "p")
+    generate(25, 4, project / "source_articles")
+    settings = pipeline.Settings.for_project(project, site_url="https://example.org/")
+    corpus = pipeline.build_corpus(settings)
+    assert len(corpus.briefings) > 25
+    records = [citing.record(b, settings) for b in corpus.briefings]
+    site = citing.site_info(settings)
+    assert corpus.assets["cite/all.bib"] == cite.bibtex(records, site)
+    assert corpus.assets["cite/all.classic.bib"] == cite.bibtex_classic(records, site)
+    assert corpus.assets["cite/all.ris"] == cite.ris(records, site)
+    assert corpus.assets["cite/all.json"] == export.json_array(cite.csl_json(records, site))
+    assert json.loads(corpus.assets["cite/all.json"]) == cite.csl_json(records, site)
+    exported = [export.record(b, settings.site_url) for b in corpus.briefings]
+    assert corpus.assets["data/briefings.json"] == "[\n" + ",\n".join(
+        json.dumps(r, ensure_ascii=False) for r in exported) + "\n]\n"
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=export.FIELDS, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in exported:
+        writer.writerow({k: "; ".join(v) if isinstance(v, list) else ("true" if v else "false") if isinstance(v, bool)
+                         else "" if v is None else v for k, v in row.items()})
+    assert corpus.assets["data/briefings.csv"] == buf.getvalue()
+    empty = citing.archive_downloads([])
+    assert empty == {"cite/all.bib": cite.bibtex([], site), "cite/all.classic.bib": cite.bibtex_classic([], site),
+                     "cite/all.ris": cite.ris([], site), "cite/all.json": export.json_array([])}
+    assert export.briefings_csv([], None) == buf.getvalue().splitlines(keepends=True)[0]
+
+
 @pytest.mark.slow
 def test_rebuild_in_place_after_edits_equals_a_fresh_build(tmp_path):
     """A project built, edited (one article's text changed, one article added) and built

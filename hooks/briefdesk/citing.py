@@ -8,6 +8,7 @@ scripts off the box shows "[date accessed]")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from . import cite, export
@@ -65,13 +66,25 @@ def downloads(b: Briefing, settings, rec: dict[str, Any], version: int | None = 
     }
 
 
-def archive_downloads(records: list[dict[str, Any]], settings) -> dict[str, str]:
-    site = site_info(settings)
+def archive_entry(b: Briefing, settings, rec: dict[str, Any], files: dict[str, str]) -> tuple[str, str, str, str]:
+    """The briefing's entries in the whole archive's citation files (all.bib,
+    all.classic.bib, all.ris and all.json's line), from its own citation files ``files``
+    (``downloads(b, settings, rec)``): an entry is the same in both."""
+    base = download_base(b)
+    item = cite.csl_json([rec], site_info(settings))[0]
+    return files[f"{base}.bib"], files[f"{base}.classic.bib"], files[f"{base}.ris"], json.dumps(item, ensure_ascii=False)
+
+
+def archive_downloads(entries: Sequence[tuple[str, str, str, str]]) -> dict[str, str]:
+    """The whole archive's citation files from the briefings' ``archive_entry``s: the
+    same as the formats give for all their records at once (entries joined by a blank
+    line, a CRLF, or one a line in the JSON array)."""
+    bib, classic, ris, csl = (list(column) for column in zip(*entries)) if entries else ([], [], [], [])
     return {
-        "cite/all.bib": cite.bibtex(records, site),
-        "cite/all.classic.bib": cite.bibtex_classic(records, site),
-        "cite/all.ris": cite.ris(records, site),
-        "cite/all.json": export.json_array(cite.csl_json(records, site)),  # one item a line
+        "cite/all.bib": "\n".join(bib),
+        "cite/all.classic.bib": "\n".join(classic),
+        "cite/all.ris": "\r\n".join(ris),
+        "cite/all.json": export.json_lines_array(csl),  # one item a line
     }
 
 

@@ -59,7 +59,12 @@ def json_array(items: Iterable[Any]) -> str:
     """A JSON array with one item per line: easy to diff (a changed briefing is a changed
     line) and encoded by the json module's C encoder (an ``indent`` makes it encode in
     Python, which for the whole archive took longer than rendering the pages)."""
-    parts = [json.dumps(x, ensure_ascii=False) for x in items]
+    return json_lines_array(json.dumps(x, ensure_ascii=False) for x in items)
+
+
+def json_lines_array(lines: Iterable[str]) -> str:
+    """The JSON array of ``json_array`` from its items, each already encoded on one line."""
+    parts = list(lines)
     return "[\n" + ",\n".join(parts) + "\n]\n" if parts else "[]\n"
 
 
@@ -79,25 +84,40 @@ def json_object_lines(obj: dict[str, Any]) -> str:
     return "{\n " + ",\n ".join(lines) + "\n}\n" if lines else "{}\n"
 
 
+def json_line(b: Briefing, site_url: str | None) -> str:
+    """A briefing's line in briefings.json."""
+    return json.dumps(record(b, site_url), ensure_ascii=False)
+
+
 def briefings_json(briefings: list[Briefing], site_url: str | None) -> str:
-    return json_array(record(b, site_url) for b in briefings)
+    return json_lines_array(json_line(b, site_url) for b in briefings)
+
+
+def csv_row(b: Briefing, site_url: str | None) -> str:
+    """A briefing's row in briefings.csv (lists joined, booleans as true/false, None empty)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
+    row = record(b, site_url)
+    for key, value in row.items():
+        if isinstance(value, list):
+            row[key] = CSV_LIST_SEPARATOR.join(value)
+        elif isinstance(value, bool):
+            row[key] = "true" if value else "false"
+        elif value is None:
+            row[key] = ""
+    writer.writerow(row)
+    return buf.getvalue()
 
 
 def briefings_csv(briefings: list[Briefing], site_url: str | None) -> str:
+    return csv_table(csv_row(b, site_url) for b in briefings)
+
+
+def csv_table(rows: Iterable[str]) -> str:
+    """briefings.csv from the briefings' ``csv_row``s."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for b in briefings:
-        row = record(b, site_url)
-        for key, value in row.items():
-            if isinstance(value, list):
-                row[key] = CSV_LIST_SEPARATOR.join(value)
-            elif isinstance(value, bool):
-                row[key] = "true" if value else "false"
-            elif value is None:
-                row[key] = ""
-        writer.writerow(row)
-    return buf.getvalue()
+    csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n").writeheader()
+    return buf.getvalue() + "".join(rows)
 
 
 def report_json(report: dict[str, Any]) -> str:

@@ -236,8 +236,9 @@ def _drop_duplicate_ids(described: list[Briefing], refusals: list[Refusal], regi
     return kept
 
 
-def _render_briefing(job) -> tuple[dict, dict[str, str], dict[str, str], dict[str, str]]:
-    """One briefing's page, earlier versions, head tags and citation files."""
+def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, str], dict[str, str]]:
+    """One briefing's page, earlier versions, head tags and citation files, and its line
+    or entry in each of the whole archive's files (briefings.json and .csv, cite/all.*)."""
     b, settings = job
     pages: dict[str, str] = {}
     heads: dict[str, str] = {}
@@ -247,6 +248,8 @@ def _render_briefing(job) -> tuple[dict, dict[str, str], dict[str, str], dict[st
                                             canonical=rec["url"])
     heads[b.page_path] = citing.head_html(b, settings, rec)
     assets.update(citing.downloads(b, settings, rec))
+    entries = (export.json_line(b, settings.site_url), export.csv_row(b, settings.site_url),
+               *citing.archive_entry(b, settings, rec, assets))
     for old in b.versions:
         ob = _earlier_version(b, old, settings)
         vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None)
@@ -256,12 +259,12 @@ def _render_briefing(job) -> tuple[dict, dict[str, str], dict[str, str], dict[st
             render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"])
         heads[src] = citing.head_html(ob, settings, vrec)
         assets.update(citing.downloads(ob, settings, vrec, version=old["version"]))
-    return rec, pages, heads, assets
+    return entries, pages, heads, assets
 
 
-# key -> (export record, page, head and asset paths) of briefings rendered into the pages
-# folder by an earlier build in this process; see Settings.incremental
-_RENDERED: dict[str, tuple[dict, list[str], list[str], list[str]]] = {}
+# key -> (entries in the archive's files, page, head and asset paths) of briefings rendered
+# into the pages folder by an earlier build in this process; see Settings.incremental
+_RENDERED: dict[str, tuple[tuple[str, ...], list[str], list[str], list[str]]] = {}
 
 
 def _render_key(b: Briefing, settings: Settings, editorial: str) -> str:
@@ -304,7 +307,7 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
         heads = FolderPages(settings.pages_dir, "heads", flat=True)
     else:
         pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
-    records = []
+    entries = []  # each briefing's line or entry in briefings.json, .csv and cite/all.*
     caching = settings.incremental and isinstance(pages, FolderPages)
     if caching:
         editorial = _editorial_digest(settings.editorial_dir)
@@ -316,24 +319,26 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     kept: dict[str, tuple] = {}
     for key, hit in zip(keys, reused):
         if hit:
-            rec = _RENDERED[key][0]
+            briefing_entries = _RENDERED[key][0]
         else:
-            rec, briefing_pages, briefing_heads, briefing_assets = next(fresh)
+            briefing_entries, briefing_pages, briefing_heads, briefing_assets = next(fresh)
             for src, text in briefing_pages.items():
                 pages.put(src, text)
             heads.update(briefing_heads)
             assets.update(briefing_assets)
             if caching:
-                _RENDERED[key] = (rec, list(briefing_pages), list(briefing_heads), list(briefing_assets))
-        records.append(rec)
+                _RENDERED[key] = (briefing_entries, list(briefing_pages), list(briefing_heads), list(briefing_assets))
+        entries.append(briefing_entries)
         if caching:
             kept[key] = _RENDERED[key]
     fresh.close()
     if caching:  # only what this build rendered or reused
         _RENDERED.clear()
         _RENDERED.update(kept)
-    assets.update(citing.archive_downloads(records, settings))
-    del records
+    assets.update(citing.archive_downloads([e[2:] for e in entries]))
+    assets["data/briefings.json"] = export.json_lines_array(e[0] for e in entries)
+    assets["data/briefings.csv"] = export.csv_table(e[1] for e in entries)
+    del entries
     assets.update(publish.publish_files(corpus.briefings, settings))  # feeds, robots.txt
     intro = (
         "Every briefing in the archive. Each is one article from the sources, cleaned and "
@@ -354,8 +359,6 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     from .provmap import DEFAULT_CSS
 
     assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
-    assets["data/briefings.json"] = export.briefings_json(corpus.briefings, settings.site_url)
-    assets["data/briefings.csv"] = export.briefings_csv(corpus.briefings, settings.site_url)
     assets["data/build-report.json"] = export.report_json(corpus.report())
     for out in (pages, heads, assets):
         out.finish()
