@@ -128,6 +128,70 @@ def test_in_process_rebuild_reuses_renders_and_matches_a_cold_build(tmp_path, mo
     assert dict(cold.assets) == {src: warm.assets[src] for src in warm.assets}
 
 
+def _set_metadata(article: Path, **fields) -> None:
+    """Set fields in an article's sidecar metadata (NAME.yml), keeping what is there."""
+    import yaml
+
+    side = article.with_suffix(".yml")
+    data = (yaml.safe_load(side.read_text(encoding="utf-8")) or {}) if side.exists() else {}
+    data.update(fields)
+    side.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_in_process_rebuilds_after_all_kinds_of_edits_match_cold_builds(tmp_path, monkeypatch):
+    """Pieces kept between rebuilds (related briefings' term counts, listing entries, feeds,
+    the archive's export lines and citation entries) never show in the output: after each
+    kind of edit the pages and exports equal a cold build's, while most pieces are reused."""
+    from briefdesk import feeds, taxonomy
+
+    project = copy_project(tmp_path / "p", with_seeds=False)
+    generate(61, 12, tmp_path / "more")
+    generate(60, 12, project / "source_articles")
+    options = dict(site_url="https://example.org/", per_page=7)
+    settings = pipeline.Settings.for_project(project, pages_dir=project / ".cache" / "bd", incremental=True, **options)
+    pipeline.build_corpus(settings)
+    made = {"feeds": 0, "mentions": 0}
+    atom, mention = feeds.atom, taxonomy._mention_item
+    monkeypatch.setattr(feeds, "atom", lambda *a, **k: made.__setitem__("feeds", made["feeds"] + 1) or atom(*a, **k))
+    monkeypatch.setattr(taxonomy, "_mention_item",
+                        lambda *a: made.__setitem__("mentions", made["mentions"] + 1) or mention(*a))
+    articles = sorted((project / "source_articles").glob("*.txt"))
+    topic = next(iter(taxonomy.load_vocabulary(project / "hooks" / "editorial")[0].topics))
+
+    def edit_text():
+        articles[2].write_text(articles[2].read_text(encoding="utf-8") + "\n\nA paragraph added in place.\n",
+                               encoding="utf-8")
+
+    def add_article():
+        for f in sorted((tmp_path / "more").iterdir()):
+            if not (project / "source_articles" / f.name).exists():
+                shutil.copy2(f, project / "source_articles" / f.name)
+
+    edits = {
+        "text": edit_text,
+        "title": lambda: _set_metadata(articles[5], title="A title set by the editors"),
+        "date": lambda: _set_metadata(articles[9], date="2026-06-30"),
+        "labels": lambda: _set_metadata(articles[11], topics=[topic], exclude_regions=[]),
+        "new article": add_article,
+    }
+    before = None
+    for name, edit in edits.items():
+        edit()
+        made.update(feeds=0, mentions=0)
+        warm = pipeline.build_corpus(settings)
+        warm_made = dict(made)
+        assert not warm.refusals, warm.refusals
+        now = {src: warm.pages[src] for src in warm.pages}
+        assert now != before, name  # the edit shows
+        before = now
+        cold = pipeline.build_corpus(pipeline.Settings.for_project(project, **options))
+        assert made["feeds"] > warm_made["feeds"] * 2, name  # the cold build made every feed again
+        assert made["mentions"] > warm_made["mentions"] * 4, name
+        assert now == dict(cold.pages), name
+        assert {src: warm.assets[src] for src in warm.assets} == dict(cold.assets), name
+        assert {src: warm.heads[src] for src in warm.heads} == dict(cold.heads), name
+
+
 def test_archive_files_from_each_briefings_entries_equal_the_formats_over_all_records(tmp_path):
     """briefings.json, .csv and cite/all.* are put together from each briefing's line or
     entry (kept between rebuilds); they equal what the formats give for all records at once."""

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .model import Briefing
+from .output import Memo
 from .render import format_date
 
 MAX_ENTRIES = 50
@@ -207,24 +208,30 @@ def json_feed(
 # ---------------------------------------------------------------------------- all feeds
 
 
-def feed_files(briefings: Sequence[Briefing], settings) -> dict[str, str]:
-    """{site path: text} for the archive's feeds and every topic's feeds."""
+def feed_files(briefings: Sequence[Briefing], settings, memo: Memo | None = None) -> dict[str, str]:
+    """{site path: text} for the archive's feeds and every topic's feeds; ``memo`` keeps
+    each feed for the next build, made again only when one of its entries changed."""
     from .taxonomy import load_vocabulary
 
+    memo = memo or Memo()
+    site = (settings.site_url, settings.site_name, settings.default_language)
     out: dict[str, str] = {}
+
+    def add(members: Sequence[Briefing], xml_path: str, json_path: str, **common: str) -> None:
+        entries = list(members)[:MAX_ENTRIES]
+        what = (*site, *common.values())
+        out[xml_path] = memo(("atom", xml_path, *what), entries,
+                             lambda: atom(entries, settings, path=xml_path, **common))
+        out[json_path] = memo(("json feed", json_path, *what), entries,
+                              lambda: json_feed(entries, settings, path=json_path, **common))
+
     desc = f"The latest briefings in {settings.site_name}, newest first."
-    common = dict(title=settings.site_name, subtitle=desc, page_url="briefings/")
-    out[ARCHIVE_ATOM] = atom(briefings, settings, path=ARCHIVE_ATOM, **common)
-    out[ARCHIVE_JSON] = json_feed(briefings, settings, path=ARCHIVE_JSON, **common)
+    add(briefings, ARCHIVE_ATOM, ARCHIVE_JSON, title=settings.site_name, subtitle=desc, page_url="briefings/")
     vocab, _ = load_vocabulary(settings.editorial_dir)
     for tid, topic in vocab.topics.items():
         members = [b for b in briefings if any(t["id"] == tid for t in b.topics)]
-        xml_path, json_path = topic_feed_paths(tid)
-        common = dict(
+        add(members, *topic_feed_paths(tid),
             title=f"{topic.label}: {settings.site_name}",
             subtitle=f"The latest briefings on the topic “{topic.label}”, newest first.",
-            page_url=f"topics/{tid}/",
-        )
-        out[xml_path] = atom(members, settings, path=xml_path, **common)
-        out[json_path] = json_feed(members, settings, path=json_path, **common)
+            page_url=f"topics/{tid}/")
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .model import Briefing
+from .output import Memo
 from .render import format_date
 from .text import h, md_inline, rel_url
 
@@ -34,8 +35,16 @@ def item_html(b: Briefing, from_url: str) -> str:
     )
 
 
-def list_html(items: Sequence[Briefing], from_url: str) -> str:
-    return '<ul class="bd-list">' + "".join(item_html(b, from_url) for b in items) + "</ul>"
+def list_html(items: Sequence[Briefing], from_url: str, memo: Memo | None = None) -> str:
+    """The list of briefings on the page at from_url; ``memo`` keeps each entry for the next build."""
+    return '<ul class="bd-list">' + list_items(items, from_url, memo) + "</ul>"
+
+
+def list_items(items: Sequence[Briefing], from_url: str, memo: Memo | None = None) -> str:
+    if memo is None:
+        return "".join(item_html(b, from_url) for b in items)
+    what = ("item", from_url)
+    return "".join(memo(what, (b,), lambda b=b: item_html(b, from_url)) for b in items)
 
 
 def pager_html(base: str, number: int, pages: int, from_url: str) -> str:
@@ -60,7 +69,7 @@ def pager_html(base: str, number: int, pages: int, from_url: str) -> str:
 
 
 def paginated_pages(
-    title: str, intro_md: str, base: str, items: Sequence[Briefing], per_page: int
+    title: str, intro_md: str, base: str, items: Sequence[Briefing], per_page: int, memo: Memo | None = None
 ) -> dict[str, str]:
     """{source path: markdown} for a listing cut into pages of per_page items."""
     pages = max(1, -(-len(items) // per_page))
@@ -76,7 +85,7 @@ def paginated_pages(
             f"# {md_inline(heading)}\n",
             intro_md if number == 1 else "",
             f'<p class="bd-count">Showing {span} of {len(items):,}, newest first; briefings whose date the source does not state come last.</p>\n',
-            list_html(chunk, url) + "\n",
+            list_html(chunk, url, memo) + "\n",
             pager_html(base, number, pages, url) + "\n",
         ]
         out[url_to_src(url)] = "\n".join(m for m in md if m)

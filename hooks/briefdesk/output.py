@@ -16,6 +16,10 @@ The pipeline hands every page it renders to an output the moment it is rendered
     longer generated are removed.
 
 Both are read-only mappings ``{source path: markdown}`` once the build is done.
+
+:class:`Memo` keeps pieces of pages made from briefings (a listing's entry, a feed) from
+one build to the next in one process, so that after an edit only the pieces made from the
+changed briefings are made again.
 """
 
 from __future__ import annotations
@@ -24,8 +28,11 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _FORMAT = 1
 
@@ -135,3 +142,36 @@ class FolderPages(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._hashes)
+
+
+class Memo:
+    """Pieces made from briefings, kept between the builds of one process (`mkdocs serve`).
+
+    ``memo(what, briefings, make)`` returns ``make()``, or what it returned in the last
+    build for the same ``what`` and the same briefings. A briefing is the same when its
+    key is: ``keys`` maps each briefing id to a digest of everything the briefing's pages
+    are made from, the settings and editorial data included (the pipeline's render key).
+    ``what`` (a tuple) names everything else the piece depends on: which piece, for which
+    page. ``kept`` is the caller's store; :meth:`finish` leaves in it only what this build
+    used. Without keys (a one-off build) nothing is kept and every piece is made."""
+
+    def __init__(self, keys: Mapping[str, str] | None = None, kept: dict | None = None) -> None:
+        self._keys = keys
+        self._kept = kept if kept is not None else {}
+        self._used: dict[tuple, Any] = {}
+
+    def __call__(self, what: tuple, briefings: Sequence[Any], make: Callable[[], T]) -> T:
+        if self._keys is None:
+            return make()
+        key = (what, *(self._keys[b.id] for b in briefings))
+        if key in self._used:
+            return self._used[key]
+        value = self._kept[key] if key in self._kept else make()
+        self._used[key] = value
+        return value
+
+    def finish(self) -> None:
+        if self._keys is not None:
+            self._kept.clear()
+            self._kept.update(self._used)
+            self._used = {}

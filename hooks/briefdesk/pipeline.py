@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import citing, export, listing, parallel, render, taxonomy, versions
+from . import citing, export, feeds, listing, parallel, render, taxonomy, versions
 from . import publish
-from .output import FolderPages, MemoryPages
+from .output import FolderPages, MemoryPages, Memo
 from .clean import CleanRules, clean, load_rules
 from .describe import describe
 from .model import Briefing, Refusal, RefusedError
@@ -265,6 +265,8 @@ def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, st
 # key -> (entries in the archive's files, page, head and asset paths) of briefings rendered
 # into the pages folder by an earlier build in this process; see Settings.incremental
 _RENDERED: dict[str, tuple[tuple[str, ...], list[str], list[str], list[str]]] = {}
+# pieces of listings and feeds made from briefings in the last build in this process (output.Memo)
+_PIECES: dict = {}
 
 
 def _render_key(b: Briefing, settings: Settings, editorial: str) -> str:
@@ -312,8 +314,10 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     if caching:
         editorial = _editorial_digest(settings.editorial_dir)
         keys = [_render_key(b, settings, editorial) for b in corpus.briefings]
+        memo = Memo({b.id: key for b, key in zip(corpus.briefings, keys)}, _PIECES)
     else:
         keys = [None] * len(corpus.briefings)
+        memo = Memo()
     reused = [caching and _reuse_render(key, pages, heads, assets) for key in keys]
     fresh = parallel.ordered_imap(_render_briefing, [(b, settings) for b, hit in zip(corpus.briefings, reused) if not hit])
     kept: dict[str, tuple] = {}
@@ -339,15 +343,16 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     assets["data/briefings.json"] = export.json_lines_array(e[0] for e in entries)
     assets["data/briefings.csv"] = export.csv_table(e[1] for e in entries)
     del entries
-    assets.update(publish.publish_files(corpus.briefings, settings))  # feeds, robots.txt
+    assets.update(feeds.feed_files(corpus.briefings, settings, memo))
+    assets["robots.txt"] = publish.robots_txt(settings)
     intro = (
         "Every briefing in the archive. Each is one article from the sources, cleaned and "
         "described; see [About](../about.md) for how.\n"
     )
     for src, text in listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings,
-                                             settings.per_page).items():
+                                             settings.per_page, memo).items():
         pages.put(src, text)
-    for src, text in taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page).items():
+    for src, text in taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, memo).items():
         pages.put(src, text)
     for old, new in sorted(corpus.assignment.redirects.items()):
         assets[old + "index.html"] = listing.redirect_html(old, new, settings.site_url)
@@ -360,7 +365,7 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
 
     assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
     assets["data/build-report.json"] = export.report_json(corpus.report())
-    for out in (pages, heads, assets):
+    for out in (pages, heads, assets, memo):
         out.finish()
     corpus.pages = pages
     corpus.assets = assets

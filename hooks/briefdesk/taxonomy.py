@@ -18,8 +18,9 @@ from typing import Any
 from . import classify as cls
 from . import parallel
 from . import related as rel
-from .listing import list_html, pager_html, page_url, url_to_src, _yaml_str
+from .listing import list_html, list_items, pager_html, page_url, url_to_src, _yaml_str
 from .model import Briefing, Refusal
+from .output import Memo
 from .render import format_date, mention_pattern
 from .text import h, md_inline, rel_url
 
@@ -154,14 +155,14 @@ def _front(title: str) -> str:
 
 
 def _paginated(base: str, heading: str, intro_html: str, items: list[Briefing], per_page: int,
-               item_fn=None) -> dict[str, str]:
+               item_fn=None, memo: Memo | None = None) -> dict[str, str]:
     pages = max(1, -(-len(items) // per_page))
     out = {}
     for n in range(1, pages + 1):
         url = page_url(base, n)
         chunk = items[(n - 1) * per_page : n * per_page]
         title = heading if n == 1 else f"{heading} (page {n} of {pages})"
-        body = item_fn(chunk, url) if item_fn else list_html(chunk, url)
+        body = item_fn(chunk, url) if item_fn else list_html(chunk, url, memo)
         out[url_to_src(url)] = "\n".join([
             _front(title), f"# {md_inline(title)}\n", intro_html if n == 1 else "",
             body + "\n", pager_html(base, n, pages, url) + "\n",
@@ -169,30 +170,34 @@ def _paginated(base: str, heading: str, intro_html: str, items: list[Briefing], 
     return out
 
 
-def _mentions_html(category: str, eid: str):
+def _mentions_html(category: str, eid: str, memo: Memo):
     def render(chunk: list[Briefing], from_url: str) -> str:
-        items = []
-        for b in chunk:
-            label = next((x for x in getattr(b, "regions" if category == "places" else category) if x["id"] == eid), None)
-            para = label.get("first_paragraph", -1) if label else -1
-            paragraphs = b.clean.paragraphs
-            snippet = ""
-            href = rel_url(from_url, b.url)
-            if 0 <= para < len(paragraphs):
-                snippet = (
-                    f'<blockquote class="bd-mention"><a href="{h(href)}#p{para + 1}">¶ {para + 1}</a> '
-                    f"{_snippet(paragraphs[para], label)}</blockquote>"
-                )
-            elif label and label.get("implied_by"):
-                snippet = '<p class="bd-note">Through a place in this province.</p>'
-            date = h(format_date(b.date)) if b.date else "Date not stated"
-            items.append(
-                f'<li class="bd-list__item"><a class="bd-list__title" href="{h(href)}">{h(b.title)}</a>'
-                f'<div class="bd-list__meta">{date}</div>{snippet}</li>'
-            )
-        return '<ul class="bd-list">' + "".join(items) + "</ul>"
+        what = ("mention", category, eid, from_url)
+        return '<ul class="bd-list">' + "".join(
+            memo(what, (b,), lambda b=b: _mention_item(b, category, eid, from_url)) for b in chunk) + "</ul>"
 
     return render
+
+
+def _mention_item(b: Briefing, category: str, eid: str, from_url: str) -> str:
+    """A briefing in the list of a place's or an actor's mentions: the paragraph of the first one."""
+    label = next((x for x in getattr(b, "regions" if category == "places" else category) if x["id"] == eid), None)
+    para = label.get("first_paragraph", -1) if label else -1
+    paragraphs = b.clean.paragraphs
+    snippet = ""
+    href = rel_url(from_url, b.url)
+    if 0 <= para < len(paragraphs):
+        snippet = (
+            f'<blockquote class="bd-mention"><a href="{h(href)}#p{para + 1}">¶ {para + 1}</a> '
+            f"{_snippet(paragraphs[para], label)}</blockquote>"
+        )
+    elif label and label.get("implied_by"):
+        snippet = '<p class="bd-note">Through a place in this province.</p>'
+    date = h(format_date(b.date)) if b.date else "Date not stated"
+    return (
+        f'<li class="bd-list__item"><a class="bd-list__title" href="{h(href)}">{h(b.title)}</a>'
+        f'<div class="bd-list__meta">{date}</div>{snippet}</li>'
+    )
 
 
 def _snippet(text: str, label: dict[str, Any]) -> str:
@@ -212,7 +217,10 @@ def _snippet(text: str, label: dict[str, Any]) -> str:
             + h(text[m.end():end]) + ("…" if end < len(text) else ""))
 
 
-def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int) -> dict[str, str]:
+def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int,
+                   memo: Memo | None = None) -> dict[str, str]:
+    """Every topic, place and actor page and the archive; ``memo`` keeps list entries for the next build."""
+    memo = memo or Memo()
     vocab, _ = load_vocabulary(editorial_dir)
     pages: dict[str, str] = {}
     members: dict[str, dict[str, list[Briefing]]] = {c: defaultdict(list) for c in KIND_DIRS}
@@ -234,7 +242,7 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
         )
         intro = (f'<p class="bd-description">{h(topic.description)}</p>\n'
                  f'<p class="bd-count">{len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first.</p>\n{see_also}')
-        pages.update(_paginated(f"topics/{tid}/", topic.label, intro, items, per_page))
+        pages.update(_paginated(f"topics/{tid}/", topic.label, intro, items, per_page, memo=memo))
         rows.append(f'<li><a href="{h(tid)}/">{h(topic.label)}</a> <span class="bd-count">({len(items):,})</span>'
                     f'<p class="bd-list__summary">{h(topic.description)}</p></li>')
     pages["topics/index.md"] = (_front("Topics") + "# Topics\n\n"
@@ -257,7 +265,7 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
         variants = ", ".join(v for v in place.variants if v != place.name)
         also = f'<p class="bd-note">Also written: {h(variants)}</p>\n' if variants else ""
         intro = where + also + f'<p class="bd-count">Mentioned in {len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first, with the paragraph of the first mention.</p>\n'
-        pages.update(_paginated(f"places/{pid}/", place.name, intro, items, per_page, _mentions_html("places", pid)))
+        pages.update(_paginated(f"places/{pid}/", place.name, intro, items, per_page, _mentions_html("places", pid, memo)))
     provinces = [p for p in vocab.places.values() if p.is_province_level]
     prov_rows = "".join(
         f'<li><a href="{h(p.id)}/">{h(p.name)}</a> <span class="bd-count">({counts[p.id]:,})</span>'
@@ -289,16 +297,16 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
         variants = ", ".join(v for v in actor.variants if v != actor.name)
         also = f'<p class="bd-note">Also written: {h(variants)}</p>\n' if variants else ""
         intro = also + f'<p class="bd-count">Mentioned in {len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first.</p>\n'
-        pages.update(_paginated(f"actors/{aid}/", actor.name, intro, items, per_page, _mentions_html("actors", aid)))
+        pages.update(_paginated(f"actors/{aid}/", actor.name, intro, items, per_page, _mentions_html("actors", aid, memo)))
         rows.append(f'<li><a href="{h(aid)}/">{h(actor.name)}</a> <span class="bd-count">({len(items):,})</span></li>')
     pages["actors/index.md"] = (_front("Actors") + "# Actors\n\n<p>State and party bodies and people named in the "
                                 f'briefings.</p>\n\n<ul class="bd-index">{"".join(rows)}</ul>\n')
 
-    pages.update(archive_pages(briefings, per_page))
+    pages.update(archive_pages(briefings, per_page, memo))
     return pages
 
 
-def archive_pages(briefings: list[Briefing], per_page: int) -> dict[str, str]:
+def archive_pages(briefings: list[Briefing], per_page: int, memo: Memo | None = None) -> dict[str, str]:
     """By year (each year's page lists its briefings by month, paginated); undated ones
     are listed under their own heading, never given a date."""
     years: dict[str, list[Briefing]] = defaultdict(list)
@@ -327,13 +335,13 @@ def archive_pages(briefings: list[Briefing], per_page: int) -> dict[str, str]:
                         out.append("</ul>")
                     out.append(f'<h2 class="bd-month">{h(label)}</h2><ul class="bd-list">')
                     current = label
-                out.append(list_html([b], from_url)[len('<ul class="bd-list">'):-len("</ul>")])
+                out.append(list_items([b], from_url, memo))
             return "".join(out) + ("</ul>" if current else "")
 
         pages.update(_paginated(f"archive/{year}/", f"Briefings of {year}", "", items, per_page, by_month))
     pages.update(_paginated("archive/undated/", "Briefings whose date is not stated",
                             '<p>The sources of these briefings do not state when they were published, and the '
-                            'archive does not guess.</p>\n', undated, per_page))
+                            'archive does not guess.</p>\n', undated, per_page, memo=memo))
     rows.append(f'<li><a href="undated/">Date not stated in the source</a> <span class="bd-count">({len(undated):,})</span></li>')
     pages["archive/index.md"] = (_front("Archive") + "# Archive\n\n<p>Briefings by the year their source was "
                                  f'published.</p>\n\n<ul class="bd-index">{"".join(rows)}</ul>\n')
