@@ -195,21 +195,24 @@ def _type_query(pg, query: str, delay: int, fetched: list, size_of) -> dict:
     box.press_sequentially(query, delay=delay)
     pg.wait_for_function(_FIRST_FOR_QUERY, timeout=60000, polling=5)
     first = time.perf_counter() - t0
-    at_first = list(fetched)
-    pg.wait_for_function(
+    pg.wait_for_function(  # every part of the index has answered
         "(q) => document.querySelector('[data-bd-search-input]').value === q"
-        " && /matching/.test(document.querySelector('[data-bd-search-meta]').textContent)", arg=query)
+        " && /matching/.test(document.querySelector('[data-bd-search-meta]').textContent)"
+        " && !/so far/.test(document.querySelector('[data-bd-search-meta]').textContent)", arg=query, timeout=60000)
     clock = pg.evaluate("window.__bd")
     shown = pg.evaluate(_FIRST_FOR_QUERY)
+    shown_epoch_ms = pg.evaluate("performance.timeOrigin") + shown
     pg.wait_for_load_state("networkidle")
-    pf = [u for u in at_first if "/pagefind/" in u]
+    # what the browser asked for before the first result was shown (by each request's start
+    # time: the older parts of the index are asked right after it)
+    pf = [r.url for r in fetched if "/pagefind/" in r.url and r.timing["startTime"] <= shown_epoch_ms]
     return {"first_result_s": round((shown - clock["keys"][0]) / 1000, 3),
             "first_result_from_click_s": round(first, 3),
             "after_last_key_s": round((shown - clock["keys"][-1]) / 1000, 3),
             "to_first_result_bytes": sum(size_of(u) for u in pf),
             "to_first_result_files": [f"{urlparse(u).path.split('/pagefind/')[-1]} {size_of(u)}" for u in pf],
-            "whole_query_bytes": sum(size_of(u) for u in fetched if "/pagefind/" in u),
-            "whole_query_requests": sum(1 for u in fetched if "/pagefind/" in u),
+            "whole_query_bytes": sum(size_of(r.url) for r in fetched if "/pagefind/" in r.url),
+            "whole_query_requests": sum(1 for r in fetched if "/pagefind/" in r.url),
             "results_shown": pg.locator("[data-bd-search-list] a.bd-sr__link").count()}
 
 
@@ -230,8 +233,8 @@ def browser_run(site: Path, briefing_url: str, queries: list[str] | None = None)
         ctx = b.new_context(viewport={"width": 1280, "height": 720})
         pg = ctx.new_page()
         pg.add_init_script(_CLOCK)
-        fetched: list[str] = []
-        pg.on("request", lambda r: fetched.append(r.url))
+        fetched: list = []  # the requests, in order (Playwright's Request: url, timing)
+        pg.on("request", lambda r: fetched.append(r))
         return ctx, pg, fetched
 
     out: dict = {}
@@ -240,11 +243,11 @@ def browser_run(site: Path, briefing_url: str, queries: list[str] | None = None)
             b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             ctx, pg, fetched = fresh_page(b)
             pg.goto(base + briefing_url, wait_until="networkidle")
-            search_code = [u for u in fetched if "/pagefind/" in u or u.endswith("/assets/search.js")
+            search_code = [r.url for r in fetched if "/pagefind/" in r.url or r.url.endswith("/assets/search.js")
                            or "search_index" in u or "/workers/search" in u]
             out["view_search_bytes"] = sum(size_of(u) for u in search_code)
             out["view_search_files"] = [urlparse(u).path for u in search_code]
-            out["view_total_bytes"] = sum(size_of(u) for u in fetched)
+            out["view_total_bytes"] = sum(size_of(r.url) for r in fetched)
             fetched.clear()
             out.update(_type_query(pg, QUERY, 40, fetched, size_of))
             # a warm query in the same page: the engine is loaded

@@ -610,6 +610,11 @@ def targets(full: list, pipe: list, serve: list) -> list[str]:
         rss = max(big["cold"]["maxrss_mb"], big.get("rebuild", {}).get("maxrss_mb", 0))
         out.append(f"Full build at {big['size']:,} within {TARGET_RATIO}x the baseline: {ratio:.2f}x → "
                    + ("met" if ratio <= TARGET_RATIO else "**missed**"))
+        bare, plain = big.get("no_index"), big["baseline"]
+        if bare and plain.get("search_s"):  # the same comparison with no search index on either side
+            plain_s = plain["wall_s"] - plain["search_s"]
+            out.append(f"Without a search index on either side at {big['size']:,}: {bare['wall_s']:.1f} s against "
+                       f"{plain_s:.1f} s, {bare['wall_s'] / plain_s:.2f}x (for comparison; the target is the line above)")
         out.append(f"Peak memory at {big['size']:,} within {TARGET_RSS_MB:,} MB: {rss:,.0f} MB → "
                    + ("met" if rss <= TARGET_RSS_MB else "**missed**"))
         c, bare = big["cold"], big.get("no_index")
