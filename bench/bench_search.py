@@ -244,7 +244,7 @@ def browser_run(site: Path, briefing_url: str, queries: list[str] | None = None)
             ctx, pg, fetched = fresh_page(b)
             pg.goto(base + briefing_url, wait_until="networkidle")
             search_code = [r.url for r in fetched if "/pagefind/" in r.url or r.url.endswith("/assets/search.js")
-                           or "search_index" in u or "/workers/search" in u]
+                           or "search_index" in r.url or "/workers/search" in r.url]
             out["view_search_bytes"] = sum(size_of(u) for u in search_code)
             out["view_search_files"] = [urlparse(u).path for u in search_code]
             out["view_total_bytes"] = sum(size_of(r.url) for r in fetched)
