@@ -191,6 +191,29 @@ def test_feeds_are_bounded_and_deterministic(corpus):
     assert feeds.feed_files(c.briefings, settings) == feeds.feed_files(c.briefings, settings)
 
 
+def test_feeds_written_entry_by_entry_equal_the_whole_document_encoded_at_once(corpus):
+    """atom() and json_feed() put together entries encoded one by one (kept between
+    rebuilds): the bytes are those of serialising the whole tree or document."""
+    import xml.etree.ElementTree as ET
+
+    c, settings = corpus
+    local = copy.copy(settings)
+    local.site_url, local.site_name = None, "Ünïcode <&> \"site\""
+    for s in (settings, local):
+        for members in (c.briefings, c.briefings[:1], [], c.briefings[::-1]):
+            kw = dict(path="feeds/x.xml", title="T <&>", subtitle="s ’", page_url="topics/x/")
+            entries = list(members)[: feeds.MAX_ENTRIES]
+            feed = feeds._atom_feed(entries, s, **kw)
+            for b in entries:
+                feed.append(feeds._atom_entry_element(b, s))
+            ET.indent(feed, space=" ")
+            whole = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+            assert feeds.atom(members, s, **kw) == whole
+            doc = feeds._json_feed_doc(s, **kw)
+            doc["items"] = [feeds._json_item(b, s) for b in entries]
+            assert feeds.json_feed(members, s, **kw) == json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
 def test_without_site_url_ids_are_still_absolute(corpus):
     c, settings = corpus
     local = copy.copy(settings)

@@ -100,99 +100,113 @@ def _content_html(b: Briefing, settings) -> str:
 # ---------------------------------------------------------------------------- Atom
 
 
+def _q(tag: str) -> str:
+    return f"{{{ATOM_NS}}}{tag}"
+
+
+def _sub(parent: ET.Element, tag: str, text: object = None, **attrs: object) -> ET.Element:
+    el = ET.SubElement(parent, _q(tag), {k: _x(v) for k, v in attrs.items()})
+    if text is not None:
+        el.text = _x(text)
+    return el
+
+
 def atom(
-    briefings: Sequence[Briefing], settings, *, path: str, title: str, subtitle: str, page_url: str
+    briefings: Sequence[Briefing], settings, *, path: str, title: str, subtitle: str, page_url: str,
+    memo: Memo | None = None,
 ) -> str:
     """An Atom 1.0 document. `path` is the feed's own site path; `page_url` the HTML page
-    it mirrors (site-relative)."""
+    it mirrors (site-relative). ``memo`` keeps each entry's XML for the next build.
+
+    The entries are serialised one by one (``_atom_entry``) into the place an empty
+    ``<entry />`` takes in the feed's own serialisation: ElementTree writes the same
+    bytes as for the whole tree (tests/test_feeds.py)."""
+    memo = memo or Memo()
     entries = list(briefings)[:MAX_ENTRIES]
-    ET.register_namespace("", ATOM_NS)
-    q = lambda tag: f"{{{ATOM_NS}}}{tag}"  # noqa: E731
-    feed = ET.Element(q("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": settings.default_language})
-
-    def sub(parent, tag, text=None, **attrs):
-        el = ET.SubElement(parent, q(tag), {k: _x(v) for k, v in attrs.items()})
-        if text is not None:
-            el.text = _x(text)
-        return el
-
-    sub(feed, "id", _feed_id(settings, path))
-    sub(feed, "title", title)
-    sub(feed, "subtitle", subtitle)
-    sub(feed, "updated", max((_updated(b) for b in entries), default=UNKNOWN_DATE))
-    sub(feed, "link", rel="self", type="application/atom+xml", href=_abs(settings, path))
-    sub(feed, "link", rel="alternate", type="text/html", href=_abs(settings, page_url))
-    author = sub(feed, "author")
-    sub(author, "name", settings.site_name)
-    if settings.site_url:
-        sub(author, "uri", settings.site_url)
-    sub(feed, "generator", "briefdesk")
-    for b in entries:
-        e = sub(feed, "entry")
-        sub(e, "id", _entry_id(b, settings))
-        sub(e, "title", b.title, type="text")
-        sub(e, "link", rel="alternate", type="text/html", href=_abs(settings, b.url))
-        if b.source_url:
-            sub(e, "link", rel="related", type="text/html", href=b.source_url, title="Original report")
-        if _published(b):
-            sub(e, "published", _published(b))
-        sub(e, "updated", _updated(b))
-        for name in b.authors:
-            sub(sub(e, "author"), "name", name)
-        for name in b.translators:
-            sub(sub(e, "contributor"), "name", name)
-        for name in b.editors:
-            sub(sub(e, "contributor"), "name", name)
-        for t in b.topics:
-            sub(e, "category", term=t["id"], label=t["name"], scheme=_abs(settings, "topics/"))
-        for r in b.regions:
-            sub(e, "category", term=r["id"], label=r["name"], scheme=_abs(settings, "places/"))
-        sub(e, "summary", b.summary, type="text")
-        sub(e, "content", _content_html(b, settings), type="html")
+    feed = _atom_feed(entries, settings, path=path, title=title, subtitle=subtitle, page_url=page_url)
+    if entries:
+        ET.SubElement(feed, _q("entry"))  # where the entries go
     ET.indent(feed, space=" ")
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+    xml = ET.tostring(feed, encoding="unicode")
+    if entries:
+        before, after = xml.rsplit("<entry />", 1)
+        xml = before + "\n ".join(memo(("atom entry",), (b,), lambda b=b: _atom_entry(b, settings)) for b in entries) + after
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + xml + "\n"
+
+
+def _atom_feed(entries: list[Briefing], settings, *, path: str, title: str, subtitle: str, page_url: str) -> ET.Element:
+    """The feed element with everything but its entries."""
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(_q("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": settings.default_language})
+    _sub(feed, "id", _feed_id(settings, path))
+    _sub(feed, "title", title)
+    _sub(feed, "subtitle", subtitle)
+    _sub(feed, "updated", max((_updated(b) for b in entries), default=UNKNOWN_DATE))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=_abs(settings, path))
+    _sub(feed, "link", rel="alternate", type="text/html", href=_abs(settings, page_url))
+    author = _sub(feed, "author")
+    _sub(author, "name", settings.site_name)
+    if settings.site_url:
+        _sub(author, "uri", settings.site_url)
+    _sub(feed, "generator", "briefdesk")
+    return feed
+
+
+def _atom_entry_element(b: Briefing, settings) -> ET.Element:
+    e = ET.Element(_q("entry"))
+    _sub(e, "id", _entry_id(b, settings))
+    _sub(e, "title", b.title, type="text")
+    _sub(e, "link", rel="alternate", type="text/html", href=_abs(settings, b.url))
+    if b.source_url:
+        _sub(e, "link", rel="related", type="text/html", href=b.source_url, title="Original report")
+    if _published(b):
+        _sub(e, "published", _published(b))
+    _sub(e, "updated", _updated(b))
+    for name in b.authors:
+        _sub(_sub(e, "author"), "name", name)
+    for name in b.translators:
+        _sub(_sub(e, "contributor"), "name", name)
+    for name in b.editors:
+        _sub(_sub(e, "contributor"), "name", name)
+    for t in b.topics:
+        _sub(e, "category", term=t["id"], label=t["name"], scheme=_abs(settings, "topics/"))
+    for r in b.regions:
+        _sub(e, "category", term=r["id"], label=r["name"], scheme=_abs(settings, "places/"))
+    _sub(e, "summary", b.summary, type="text")
+    _sub(e, "content", _content_html(b, settings), type="html")
+    return e
+
+
+def _atom_entry(b: Briefing, settings) -> str:
+    """An entry's XML as it stands in a feed: indented one level, in the feed's default
+    namespace (declared once, on the feed)."""
+    ET.register_namespace("", ATOM_NS)
+    e = _atom_entry_element(b, settings)
+    ET.indent(e, space=" ", level=1)
+    return ET.tostring(e, encoding="unicode").replace(f'<entry xmlns="{ATOM_NS}">', "<entry>", 1)
 
 
 # ---------------------------------------------------------------------------- JSON Feed
 
 
 def json_feed(
-    briefings: Sequence[Briefing], settings, *, path: str, title: str, subtitle: str, page_url: str
+    briefings: Sequence[Briefing], settings, *, path: str, title: str, subtitle: str, page_url: str,
+    memo: Memo | None = None,
 ) -> str:
+    """A JSON Feed 1.1 document, one member a line (indent 1). ``memo`` keeps each item's
+    text for the next build: the items come last, each encoded alone and indented to its
+    depth, which gives the bytes of encoding the whole document (tests/test_feeds.py)."""
+    memo = memo or Memo()
     entries = list(briefings)[:MAX_ENTRIES]
-    items: list[dict[str, Any]] = []
-    for b in entries:
-        item: dict[str, Any] = {
-            "id": _entry_id(b, settings),
-            "url": _abs(settings, b.url),
-            "title": b.title,
-            "summary": b.summary,
-            "content_html": _content_html(b, settings),
-        }
-        if b.source_url:
-            item["external_url"] = b.source_url
-        if _published(b):
-            item["date_published"] = _published(b)
-        if _day(b.revised):
-            item["date_modified"] = _day(b.revised)
-        if b.authors:
-            item["authors"] = [{"name": n} for n in b.authors]
-        tags = [t["name"] for t in b.topics] + [r["name"] for r in b.regions]
-        if tags:
-            item["tags"] = tags
-        item["language"] = b.language
-        item["_briefing"] = {
-            "id": b.id,
-            "date": b.date,
-            "title_derived": b.title_derived,
-            "outlet": b.outlet,
-            "translators": b.translators,
-            "editors": b.editors,
-            "topics": [t["id"] for t in b.topics],
-            "places": [r["id"] for r in b.regions],
-        }
-        items.append(item)
-    doc: dict[str, Any] = {
+    doc = _json_feed_doc(settings, path=path, title=title, subtitle=subtitle, page_url=page_url)
+    head = json.dumps(doc, ensure_ascii=False, indent=1)[: -len("\n}")]
+    items = ",\n  ".join(memo(("json feed item",), (b,), lambda b=b: _json_item_text(b, settings)) for b in entries)
+    return head + ',\n "items": ' + (f"[\n  {items}\n ]" if entries else "[]") + "\n}\n"
+
+
+def _json_feed_doc(settings, *, path: str, title: str, subtitle: str, page_url: str) -> dict[str, Any]:
+    """The feed's members but its items (which follow them)."""
+    return {
         "version": JSON_FEED_VERSION,
         "title": title,
         "description": subtitle,
@@ -200,9 +214,45 @@ def json_feed(
         "feed_url": _abs(settings, path),
         "language": settings.default_language,
         "authors": [{"name": settings.site_name, **({"url": settings.site_url} if settings.site_url else {})}],
-        "items": items,
     }
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def _json_item_text(b: Briefing, settings) -> str:
+    """An item's JSON as it stands in the feed, two levels deep (JSON strings hold no newline)."""
+    return json.dumps(_json_item(b, settings), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+
+
+def _json_item(b: Briefing, settings) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": _entry_id(b, settings),
+        "url": _abs(settings, b.url),
+        "title": b.title,
+        "summary": b.summary,
+        "content_html": _content_html(b, settings),
+    }
+    if b.source_url:
+        item["external_url"] = b.source_url
+    if _published(b):
+        item["date_published"] = _published(b)
+    if _day(b.revised):
+        item["date_modified"] = _day(b.revised)
+    if b.authors:
+        item["authors"] = [{"name": n} for n in b.authors]
+    tags = [t["name"] for t in b.topics] + [r["name"] for r in b.regions]
+    if tags:
+        item["tags"] = tags
+    item["language"] = b.language
+    item["_briefing"] = {
+        "id": b.id,
+        "date": b.date,
+        "title_derived": b.title_derived,
+        "outlet": b.outlet,
+        "translators": b.translators,
+        "editors": b.editors,
+        "topics": [t["id"] for t in b.topics],
+        "places": [r["id"] for r in b.regions],
+    }
+    return item
 
 
 # ---------------------------------------------------------------------------- all feeds
@@ -210,7 +260,7 @@ def json_feed(
 
 def feed_files(briefings: Sequence[Briefing], settings, memo: Memo | None = None) -> dict[str, str]:
     """{site path: text} for the archive's feeds and every topic's feeds; ``memo`` keeps
-    each feed for the next build, made again only when one of its entries changed."""
+    each feed, and each entry, for the next build."""
     from .taxonomy import load_vocabulary
 
     memo = memo or Memo()
@@ -221,9 +271,9 @@ def feed_files(briefings: Sequence[Briefing], settings, memo: Memo | None = None
         entries = list(members)[:MAX_ENTRIES]
         what = (*site, *common.values())
         out[xml_path] = memo(("atom", xml_path, *what), entries,
-                             lambda: atom(entries, settings, path=xml_path, **common))
+                             lambda: atom(entries, settings, path=xml_path, memo=memo, **common))
         out[json_path] = memo(("json feed", json_path, *what), entries,
-                              lambda: json_feed(entries, settings, path=json_path, **common))
+                              lambda: json_feed(entries, settings, path=json_path, memo=memo, **common))
 
     desc = f"The latest briefings in {settings.site_name}, newest first."
     add(briefings, ARCHIVE_ATOM, ARCHIVE_JSON, title=settings.site_name, subtitle=desc, page_url="briefings/")
