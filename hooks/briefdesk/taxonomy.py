@@ -28,7 +28,9 @@ KIND_DIRS = {"topics": "topics/", "places": "places/", "actors": "actors/"}
 MENTION_SNIPPET = 240
 
 _VOCAB: dict[str, tuple[str, cls.Vocabulary]] = {}
-_LABEL_CACHE: dict[str, cls.Labels] = {}
+# key -> a briefing's topics, places and actors as label dicts: shared by the builds (and the
+# briefings) with that key, which only read them, so a rebuild does not make them again
+_LABEL_CACHE: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]] = {}
 
 
 def editorial_digest(editorial_dir: Path, names: tuple[str, ...]) -> str:
@@ -84,14 +86,16 @@ def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[
         labels = _LABEL_CACHE.get(keys[i])
         if labels is None:
             try:
-                labels = cls.apply_overrides(computed[i], overrides[i][0], overrides[i][1], vocab)
+                found = cls.apply_overrides(computed[i], overrides[i][0], overrides[i][1], vocab)
             except cls.VocabularyError as exc:
                 refusals.append(Refusal(b.source_file, f"{exc} (add it to hooks/editorial or fix the id)"))
                 continue
-            _LABEL_CACHE[keys[i]] = labels
-        b.topics = [_label_dict(lb, "topics") for lb in labels.topics]
-        b.regions = [_label_dict(lb, "places") for lb in labels.places]
-        b.actors = [_label_dict(lb, "actors") for lb in labels.actors]
+            labels = _LABEL_CACHE[keys[i]] = (
+                [_label_dict(lb, "topics") for lb in found.topics],
+                [_label_dict(lb, "places") for lb in found.places],
+                [_label_dict(lb, "actors") for lb in found.actors],
+            )
+        b.topics, b.regions, b.actors = list(labels[0]), list(labels[1]), list(labels[2])
         kept.append(b)
     return kept
 
