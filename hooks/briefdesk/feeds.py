@@ -278,9 +278,13 @@ def feed_files(briefings: Sequence[Briefing], settings, memo: Memo | None = None
     desc = f"The latest briefings in {settings.site_name}, newest first."
     add(briefings, ARCHIVE_ATOM, ARCHIVE_JSON, title=settings.site_name, subtitle=desc, page_url="briefings/")
     vocab, _ = load_vocabulary(settings.editorial_dir)
+    members: dict[str, list[Briefing]] = {tid: [] for tid in vocab.topics}
+    for b in briefings:
+        for tid in dict.fromkeys(t["id"] for t in b.topics):
+            if tid in members:
+                members[tid].append(b)
     for tid, topic in vocab.topics.items():
-        members = [b for b in briefings if any(t["id"] == tid for t in b.topics)]
-        add(members, *topic_feed_paths(tid),
+        add(members[tid], *topic_feed_paths(tid),
             title=f"{topic.label}: {settings.site_name}",
             subtitle=f"The latest briefings on the topic “{topic.label}”, newest first.",
             page_url=f"topics/{tid}/")

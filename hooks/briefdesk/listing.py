@@ -5,6 +5,7 @@ No listing is unbounded: every list of briefings is cut into pages of `per_page`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from .model import Briefing
@@ -47,6 +48,7 @@ def list_items(items: Sequence[Briefing], from_url: str, memo: Memo | None = Non
     return "".join(memo(what, (b,), lambda b=b: item_html(b, from_url)) for b in items)
 
 
+@functools.lru_cache(maxsize=4096)  # the same for every build: made once under mkdocs serve
 def pager_html(base: str, number: int, pages: int, from_url: str) -> str:
     if pages <= 1:
         return ""

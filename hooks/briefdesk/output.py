@@ -144,6 +144,9 @@ class FolderPages(Mapping[str, str]):
         return len(self._hashes)
 
 
+_NONE = object()
+
+
 class Memo:
     """Pieces made from briefings, kept between the builds of one process (`mkdocs serve`).
 
@@ -161,13 +164,16 @@ class Memo:
         self._used: dict[tuple, Any] = {}
 
     def __call__(self, what: tuple, briefings: Sequence[Any], make: Callable[[], T]) -> T:
-        if self._keys is None:
+        keys = self._keys
+        if keys is None:
             return make()
-        key = (what, *(self._keys[b.id] for b in briefings))
-        if key in self._used:
-            return self._used[key]
-        value = self._kept[key] if key in self._kept else make()
-        self._used[key] = value
+        key = (what, keys[briefings[0].id]) if len(briefings) == 1 else (what, *[keys[b.id] for b in briefings])
+        value = self._used.get(key, _NONE)
+        if value is _NONE:
+            value = self._kept.get(key, _NONE)
+            if value is _NONE:
+                value = make()
+            self._used[key] = value
         return value
 
     def finish(self) -> None:
