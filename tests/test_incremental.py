@@ -192,6 +192,43 @@ def test_in_process_rebuilds_after_all_kinds_of_edits_match_cold_builds(tmp_path
         assert {src: warm.heads[src] for src in warm.heads} == dict(cold.heads), name
 
 
+def test_render_key_follows_the_cleaned_text_and_the_labels(tmp_path, monkeypatch):
+    """The render key stands the cleaned text and each label dict in by a digest kept by
+    object (builds share them and never change them): equal content gives the key, other
+    content another one, whichever object holds it."""
+    import copy
+    import dataclasses
+
+    project = copy_project(tmp_path / "p", with_seeds=False)
+    generate(6, 3, project / "source_articles")
+    settings = pipeline.Settings.for_project(project)
+    b = max(pipeline.build_corpus(settings).briefings, key=lambda x: len(x.regions) + len(x.topics))
+    assert b.topics and b.regions
+    monkeypatch.setattr(pipeline, "_DIGESTS", {})
+
+    def key(x):
+        used = {}
+        k = pipeline._render_key(x, settings, "editorial", used)
+        pipeline._DIGESTS.update(used)
+        return k
+
+    first = key(b)
+    same = copy.copy(b)
+    same.clean, same.topics, same.regions = copy.deepcopy(b.clean), copy.deepcopy(b.topics), copy.deepcopy(b.regions)
+    assert key(same) == key(b) == first
+    block = same.clean.blocks.index(next(x for x in same.clean.blocks if x.kind == "paragraph"))
+    other_text = copy.copy(same)
+    other_text.clean = copy.deepcopy(b.clean)
+    other_text.clean.blocks[block] = dataclasses.replace(other_text.clean.blocks[block], text="Other words.")
+    other_topic = copy.copy(same)
+    other_topic.topics = [dict(b.topics[0], name="Another name")] + b.topics[1:]
+    other_place = copy.copy(same)
+    other_place.regions = b.regions[:-1]
+    keys = {first, key(other_text), key(other_topic), key(other_place)}
+    assert len(keys) == 4
+    assert key(b) == first and pipeline._render_key(b, settings, "other editorial", {}) != first
+
+
 def test_archive_files_from_each_briefings_entries_equal_the_formats_over_all_records(tmp_path):
     """briefings.json, .csv and cite/all.* are put together from each briefing's line or
     entry (kept between rebuilds); they equal what the formats give for all records at once."""

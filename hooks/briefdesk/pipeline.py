@@ -269,20 +269,44 @@ _RENDERED: dict[str, tuple[tuple[str, ...], list[str], list[str], list[str]]] = 
 _PIECES: dict = {}
 
 
-def _render_key(b: Briefing, settings: Settings, editorial: str) -> str:
-    """Everything a briefing's pages are made from: the briefing as the pipeline left it
-    (text, labels, links, neighbours, versions), the settings and the editorial data.
-    Related briefings' similarity scores are left out: pages show the list and the
-    reasons, not the scores, which move a little for every briefing whenever one changes."""
-    view = copy.copy(b)
-    view.related = [{k: v for k, v in r.items() if k != "score"} for r in b.related]
+def _pickled(obj: Any) -> bytes:
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, protocol=5)
     # no memo: with it, the bytes depend on which equal strings happen to be one object
     # (a title shared with a neighbour's link, say), and equal briefings got other keys
     pickler.fast = True
-    pickler.dump((view, settings))
-    return hashlib.blake2b(buf.getvalue() + editorial.encode(), digest_size=20).hexdigest()
+    pickler.dump(obj)
+    return buf.getvalue()
+
+
+# ids -> (objects, digest of their pickle) for the large parts of briefings that builds
+# share and never change (cleaned text from _CACHE, label dicts from taxonomy's label
+# cache): a rebuild pickles only the parts it made anew; see _render_key
+_DIGESTS: dict[tuple[int, ...], tuple[tuple, bytes]] = {}
+
+
+def _shared_digest(objs: tuple, used: dict) -> bytes:
+    ids = tuple(map(id, objs))
+    hit = _DIGESTS.get(ids)
+    if hit is None or any(a is not b for a, b in zip(hit[0], objs)):
+        hit = (objs, hashlib.blake2b(_pickled(objs), digest_size=20).digest())
+    used[ids] = hit
+    return hit[1]
+
+
+def _render_key(b: Briefing, settings: Settings, editorial: str, used: dict) -> str:
+    """Everything a briefing's pages are made from: the briefing as the pipeline left it
+    (text, labels, links, neighbours, versions), the settings and the editorial data.
+    Related briefings' similarity scores are left out: pages show the list and the
+    reasons, not the scores, which move a little for every briefing whenever one changes.
+    The cleaned text and the labels stand in by the digest of their pickle (``used``
+    collects the digests this build looked up)."""
+    view = copy.copy(b)
+    view.clean = _shared_digest((b.clean,), used)
+    view.topics, view.regions, view.actors = (_shared_digest(tuple(labels), used)
+                                              for labels in (b.topics, b.regions, b.actors))
+    view.related = [{k: v for k, v in r.items() if k != "score"} for r in b.related]
+    return hashlib.blake2b(_pickled((view, settings)) + editorial.encode(), digest_size=20).hexdigest()
 
 
 def _editorial_digest(editorial_dir: Path) -> str:
@@ -313,7 +337,10 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     caching = settings.incremental and isinstance(pages, FolderPages)
     if caching:
         editorial = _editorial_digest(settings.editorial_dir)
-        keys = [_render_key(b, settings, editorial) for b in corpus.briefings]
+        used: dict = {}
+        keys = [_render_key(b, settings, editorial, used) for b in corpus.briefings]
+        _DIGESTS.clear()
+        _DIGESTS.update(used)
         memo = Memo({b.id: key for b, key in zip(corpus.briefings, keys)}, _PIECES)
     else:
         keys = [None] * len(corpus.briefings)
