@@ -167,3 +167,74 @@ def test_briefing_front_matter_as_before(tmp_path):
         data = {"title": render.h(b.title), "description": render.h(b.summary), "briefing": render.front_matter_record(b)}
         assert render._FastYaml().document(data) == _pyyaml(data)
         assert render.front_matter(b) == "---\n" + _pyyaml(data) + "---\n"
+
+
+# --- clean: the boilerplate rules tested as one pattern ----------------------------------
+
+import dataclasses  # noqa: E402
+import re  # noqa: E402
+
+from briefdesk import clean  # noqa: E402
+
+BOILERPLATE_LINES = [
+    "Please direct any comments or questions about this article to dailynkenglish@uni-media.net.",
+    "Read in Korean", "read this article in English.", "Daily NK works with a network of sources in North Korea.",
+    "More information about Daily NK", "(END)", "[end]", "-30-", "###", "( ends )", "SOURCE: Yonhap", "source: x",
+    "Sources : KCNA and others", "Read the full story here", "See more", "view the original article at nknews.org",
+    "Home > News > Economy", "news › north korea | markets", "Share on Facebook | Twitter | Email", "share this",
+    "Facebook · Twitter · Print", "Subscribe to our newsletter for updates", "Copyright 2021 Daily NK",
+    "© Daily NK. All rights reserved", "(c) 2020 all rights", "All rights reserved.",
+    "This article was originally published in Korean.", "Reposted with permission", "Tags: markets, rice",
+    "Filed under: economy", "Back to top", "Advertisement", "Loading...", "1 of 5 photos", "3/10", "12 / 12 images",
+    "Related articles:", "You may also like", "Most read", "Photo: Daily NK", "Translated by David Black.",
+    "Edited by Robert Lauler", "By Jong So Yong", "Posted: March 5, 2021", "markets rice prices",
+    "Yanggang Province talks to traders", "A vendor in Hyesan (Daily NK)", "The market / image credit: Daily NK",
+]
+
+
+def _outcome(result):
+    if result is None:
+        return None
+    what, rule, match = result
+    return what, rule, (match.span(), match.groupdict()) if match else None
+
+
+def _lines(rng: random.Random) -> list[str]:
+    from conftest import SEEDS
+
+    lines = [" ".join(line.split()) for p in sorted(SEEDS.glob("*.txt")) for line in p.read_text().split("\n")]
+    lines = [line for line in lines if line] + BOILERPLATE_LINES
+    mutated = []
+    for line in lines:
+        mutated += [line.upper(), line.lower(), line + " x", "x " + line, line[:-1], line[1:], line + "."]
+    return lines + mutated + [random_text(rng) for _ in range(500)]
+
+
+def test_boilerplate_as_one_pattern_claims_what_the_rules_claim():
+    from conftest import ROOT
+
+    rules = clean.load_rules(ROOT / "hooks/editorial/boilerplate.yml")
+    assert rules.boilerplate_any is not None  # the shipped rules take the fast road
+    one_by_one = dataclasses.replace(rules, boilerplate_any=None)
+    claimed = 0
+    for line in _lines(random.Random(3)):
+        for zone in (True, False):
+            fast = _outcome(clean._classify_line(line, rules, zone))
+            assert fast == _outcome(clean._classify_line(line, one_by_one, zone)), line
+            claimed += fast is not None and fast[0] == "boilerplate"
+    assert claimed > 50
+
+
+def test_rules_joined_only_when_nothing_changes():
+    def rules(*entries):
+        return [clean.Rule(str(i), re.compile(p, 0 if cs else re.IGNORECASE)) for i, (p, cs) in enumerate(entries)]
+
+    assert clean._any_of([]) is None
+    assert clean._any_of(rules(("(a)b\\1", False))) is None  # a group, and a back-reference to it
+    assert clean._any_of(rules(("(?s)a.b", False))) is None  # inline flags
+    joined = clean._any_of(rules(("abc", True), ("x+y?", False), ("ab", False), ("a|b", True), ("", False)))
+    rng = random.Random(11)
+    singles = rules(("abc", True), ("x+y?", False), ("ab", False), ("a|b", True), ("", False))
+    for _ in range(3000):
+        s = "".join(rng.choice("abcxyABCXY") for _ in range(rng.randrange(4)))
+        assert bool(joined.fullmatch(s)) == any(r.regex.fullmatch(s) for r in singles), s

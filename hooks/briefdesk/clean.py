@@ -43,6 +43,8 @@ class CleanRules:
     keyword_max_length: int
     source: str = ""
     names: list[str] = field(default_factory=list)
+    # all boilerplate rules as one pattern (see _any_of); None: test them one by one
+    boilerplate_any: re.Pattern | None = None
 
 
 class RulesError(ValueError):
@@ -81,6 +83,7 @@ def load_rules(path: Path) -> CleanRules:
         keyword_max_length=int(keywords.get("max_length", 80)),
         source=str(path),
     )
+    rules.boilerplate_any = _any_of(rules.boilerplate)
     for r in rules.credits:
         if not set(r.regex.groupindex) & {"authors", "translators", "editors"}:
             raise RulesError(f"{path.name}: credit rule {r.name!r} needs a group named authors, translators or editors")
@@ -88,6 +91,24 @@ def load_rules(path: Path) -> CleanRules:
         if "caption" not in r.regex.groupindex:
             raise RulesError(f"{path.name}: caption rule {r.name!r} needs a group named caption")
     return rules
+
+
+def _any_of(rules: list[Rule]) -> re.Pattern | None:
+    """One pattern that matches a whole line exactly when one of the rules does, so that a
+    line no rule claims (nearly every line) is tested once, not once per rule. None when
+    the rules cannot be joined without changing what they match: capture groups (which
+    back-references could name), or flags other than case-insensitivity."""
+    if not rules:
+        return None
+    parts = []
+    for r in rules:
+        if r.regex.groups or r.regex.flags & ~(re.IGNORECASE | re.UNICODE):
+            return None
+        parts.append(f"(?{'i' if r.regex.flags & re.IGNORECASE else '-i'}:{r.regex.pattern})")
+    try:
+        return re.compile("|".join(parts))
+    except re.error:
+        return None
 
 
 def _full(rule: Rule, line: str) -> re.Match | None:
@@ -232,9 +253,10 @@ def _classify_line(line: str, rules: CleanRules, in_credit_zone: bool):
             m = _full(r, line)
             if m and m.group("caption").strip():
                 return "figure", r.name, m
-    for r in rules.boilerplate:
-        if _full(r, line):
-            return "boilerplate", r.name, None
+    if rules.boilerplate_any is None or rules.boilerplate_any.fullmatch(line):
+        for r in rules.boilerplate:  # which rule: the first that matches
+            if r.regex.fullmatch(line):
+                return "boilerplate", r.name, None
     if in_credit_zone and len(line) <= 300:
         for r in rules.credits:
             m = _full(r, line)
