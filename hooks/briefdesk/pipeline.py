@@ -11,8 +11,12 @@ With ``Settings.pages_dir`` these three are written to that folder as they are r
 Between builds in one process (`mkdocs serve`), unchanged work is not done again:
 source files whose size and modification time did not change are not reread (read.py);
 articles are not cleaned and described again (keyed by their content, metadata and the
-cleaning rules); with ``incremental``, a briefing whose inputs did not change is not
-rendered again and its files in the pages folder are kept as they are.
+cleaning rules) nor labelled again; with ``incremental``, related briefings tokenise only
+the texts that changed (related.py), a briefing whose inputs did not change is not
+rendered again and its files in the pages folder are kept as they are, together with its
+lines in the archive's exports and citation files, and the listing entries and feed
+entries made from it are reused (output.Memo). Every such piece is keyed by what it is
+made from, so a rebuild gives the bytes of a build from nothing.
 """
 
 from __future__ import annotations
