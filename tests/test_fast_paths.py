@@ -45,7 +45,8 @@ TRICKY_STRINGS = [
     "a:b", "a :b", "#", "# a", "a #b", "a#b", "a # b", "-a", "- a", "-1", "+1", "1", "007", "0x1F", "0o17", "1_000",
     "1e3", "1.5", ".5", "1.", "-.inf", ".nan", ".NaN", "1:20", "190:20:30", "2021-04-15", "2021-4-5",
     "2021-04-15 10:00:00", "2021-04-15T10:00:00Z", "null", "Null", "NULL", "~", "yes", "Yes", "no", "NO", "on", "Off",
-    "true", "False", "y", "n", "=", "<<", "<< a", "'", "''", "a'b", "'a'", '"', '"a"', "a\"b", "\\", "a\\nb", "&a", "*a",
+    "true", "False", "y", "n", "=", "<<", "<< a", "'", "''", "a'b", "'a'", '"', '"a"', "a\"b", "\\", "a\\nb",
+    "&a", "*a",
     "!a", "!!str", "%a", "@a", "`a", "|", ">", "[a]", "{a}", "a,b", "a, b", "a]", "a}", "a\nb", "a\n", "\na",
     "a\n\nb", "a \nb", "a\n b", "a\tb", "\ta", "a\rb", "a\x85b", "a\u2028b", "a\u2029b", "a\x00b", "a\x07b",
     "a\x7fb", "a\x9fb", "a\ufeffb", "a\ufffeb", "a\ud7ffb", "a\ue000b", "a\u00a0b", "\u00a0", "é", "e\u0301",
@@ -164,7 +165,8 @@ def test_briefing_front_matter_as_before(tmp_path):
     corpus = build_corpus(Settings.for_project(root, registry_path=tmp_path / "urls.yml"))
     assert corpus.briefings
     for b in corpus.briefings:
-        data = {"title": render.h(b.title), "description": render.h(b.summary), "briefing": render.front_matter_record(b)}
+        data = {"title": render.h(b.title), "description": render.h(b.summary),
+                "briefing": render.front_matter_record(b)}
         assert render._FastYaml().document(data) == _pyyaml(data)
         assert render.front_matter(b) == "---\n" + _pyyaml(data) + "---\n"
 
