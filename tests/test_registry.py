@@ -105,3 +105,24 @@ def test_slug_collision_gets_the_id_appended(tmp_path):
         "briefings/north-korean-authorities-tightened-control-over-sunam-market-b/",
         "briefings/north-korean-authorities-tightened-control-over-sunam-market/",
     ]
+
+
+TRICKY = ["plain", "with: colon", "- dash", "#hash", "null", "yes", "No", "1.0", "2021-04-15", "ünïcödé",
+          "emoji 😀", "tab\there", "new\nline", "\u2028separator", "quote'\"", " lead", "trail ", "", "~",
+          "x: y # z", "{brace}", "[bracket]", "*star", "&amp", "!bang", "|pipe", ">gt", "\x07bell", "\u00a0nbsp",
+          "a" * 1200]
+
+
+def test_the_registry_file_gives_back_what_was_recorded(tmp_path):
+    """The registry is written with libyaml's emitter when PyYAML has it: whatever the text of
+    a URL, file name or note, it reads back the same, and writing it again changes nothing."""
+    from briefdesk.registry import Entry, Registry
+
+    path = tmp_path / "urls.yml"
+    entries = {f"id{i:02}": Entry(url=f"briefings/{v}/", source_file=v, previous_urls=[v, v + "x"], withdrawn=v or None,
+                                  versions=[{"number": 1, "url": f"briefings/{v}/v1/", "text": v}])
+               for i, v in enumerate(TRICKY)}
+    Registry(path, dict(entries)).save_if_changed()
+    again = Registry.load(path)
+    assert {bid: e.as_dict() for bid, e in again.entries.items()} == {bid: e.as_dict() for bid, e in entries.items()}
+    assert not again.save_if_changed()

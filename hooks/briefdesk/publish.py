@@ -1,7 +1,7 @@
 """Publishing: the files a public site needs beyond its pages, and the last touches that
 keep a build byte-for-byte reproducible. Plain Python, no MkDocs.
 
-    publish_files(briefings, settings)  feeds (see feeds.py) and robots.txt, as assets
+    robots_txt(settings)                robots.txt (the feeds are feeds.py's)
     finish_site(site_dir)               after MkDocs has written site/: rewrite
                                         sitemap.xml.gz without a timestamp
 """
@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Sequence
 from pathlib import Path
-
-from . import feeds
-from .model import Briefing
 
 
 def robots_txt(settings) -> str:
@@ -22,12 +18,6 @@ def robots_txt(settings) -> str:
     if settings.site_url:
         lines.append(f"Sitemap: {settings.site_url.rstrip('/')}/sitemap.xml")
     return "\n".join(lines) + "\n"
-
-
-def publish_files(briefings: Sequence[Briefing], settings) -> dict[str, str]:
-    out = feeds.feed_files(briefings, settings)
-    out["robots.txt"] = robots_txt(settings)
-    return out
 
 
 def deterministic_gzip(data: bytes, name: str) -> bytes:
