@@ -9,7 +9,9 @@ on_files       add the generated pages and exports to the build (from the build 
                nothing in docs/); hand-written pages with placeholders (the home page) are
                filled in there too, so `mkdocs serve --dirty` sees when they change
 on_page_content   park the page's HTML in a temporary file until the page is written, and
-                  drop its Markdown: MkDocs would otherwise hold the whole site in memory
+                  drop its Markdown: MkDocs would otherwise hold the whole site in memory;
+                  hand a briefing's HTML to the search index, which indexes a part of the
+                  briefings (on the second core) as soon as all its briefings are rendered
 on_page_context   take the HTML back; hand each briefing page its citation and preview tags
 on_post_page      drop the page's HTML once it is written; once the last page of a part of
                   the search index is written, Pagefind indexes that part (on the second
@@ -156,6 +158,11 @@ def on_page_content(html, page, config, files):
         spool = _state["spool"] = Spool()
     spool.put(page.file.src_uri, html)
     page.markdown = None  # rendered; nothing later reads it
+    index = _state.get("index")
+    if index is not None and not _serving():
+        if page.meta.get("briefing") and not page.meta.get("superseded"):  # what main.html marks for Pagefind
+            index.add_page(page.file.dest_uri, html, page.title or "")
+        index.poll()  # a part whose briefings are all rendered is indexed now
     return ""
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,3 +144,22 @@ def test_a_background_run_indexes_every_part(tmp_path, size):
     thread.join(120)
     manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text(encoding="utf-8"))
     assert sum(manifest["briefings"]) == 3 and len(manifest["parts"]) == (3 if size == 1 else 1)
+
+
+def test_the_build_indexes_what_the_written_pages_hold(seed_site, tmp_path):
+    """The build hands Pagefind each briefing's content as soon as MkDocs has rendered it
+    (search_document), long before the page is written. Indexing the written pages instead
+    gives the same bundle, byte for byte: same text, titles, filters, sorts and URLs."""
+    site = tmp_path / "site"
+    shutil.copytree(seed_site.site, site, ignore=shutil.ignore_patterns(search.BUNDLE_DIR))
+    pages = sorted(p.relative_to(site).as_posix() for p in (site / "briefings").glob("*/index.html"))
+    assert len(pages) == 5
+    assert search.PartedIndex(site, [pages]).finish()  # no add_page: it reads the written pages
+
+    def bundle(root: Path) -> dict[str, bytes]:
+        out = root / search.BUNDLE_DIR
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    built, from_pages = bundle(seed_site.site), bundle(site)
+    assert built.keys() == from_pages.keys()
+    assert built == from_pages

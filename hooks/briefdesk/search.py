@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import io
 import json
 import logging
@@ -140,17 +141,28 @@ def part_command(pages_dir: Path, out: Path) -> list[str]:
     ]
 
 
+def search_document(body_html: str, title: str = "") -> str:
+    """What Pagefind reads for a briefing handed over by the build: its rendered content in
+    `data-pagefind-body`, laid out as the theme's content block does (Material's
+    partials/content.html adds an h1 with the page title when the content has none)."""
+    heading = "" if "<h1" in body_html else f"<h1>{html.escape(title)}</h1>\n"
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{html.escape(title)}</title></head>\n'
+            f"<body><div data-pagefind-body>{heading}{body_html}</div></body>\n</html>\n")
+
+
 _BACKGROUND: dict[str, "PartedIndex"] = {}
 
 
 class PartedIndex:
     """Pagefind over the briefing pages, part by part (see the module's docstring).
 
-    The build calls :meth:`page_written` for each page as MkDocs is about to write it and
-    :meth:`poll` between pages (a part starts once its last page is on disk and no other
-    part is being indexed: one Pagefind at a time, so memory stays that of one part), then
-    :meth:`finish`, which indexes what is left, waits, and writes the manifest. `mkdocs
-    serve` calls :meth:`finish_in_background` after its build instead."""
+    The build calls :meth:`add_page` with each briefing's content as soon as MkDocs has
+    rendered it, :meth:`page_written` for each page as MkDocs is about to write it, and
+    :meth:`poll` between pages: a part starts once all its briefings are at hand (handed
+    over, or else written) and no other part is being indexed (one Pagefind at a time, so
+    memory stays that of one part). Then :meth:`finish` indexes what is left, waits, and
+    writes the manifest. `mkdocs serve` calls :meth:`finish_in_background` after its build
+    instead, and Pagefind reads the written pages."""
 
     def __init__(self, site_dir: Path, parts: list[list[str]], log: Any = None, nice: bool = False):
         self.site_dir = Path(site_dir)
@@ -160,8 +172,10 @@ class PartedIndex:
         self.nice = nice
         self._left = [len(p) for p in self.parts]
         self._part_of = {uri: i for i, p in enumerate(self.parts) for uri in p}
+        self._staged = [0 for _ in self.parts]  # briefings handed over by add_page, per part
         self._due: list[int] = []     # parts whose last page MkDocs is writing now
-        self._ready: list[int] = []   # parts with every page on disk, not started
+        self._ready: list[int] = []   # parts with every briefing at hand, not started
+        self._queued: set[int] = set()  # parts in _ready, started or done
         self._done: list[int] = []
         self._proc: subprocess.Popen | None = None
         self._current = -1
@@ -178,18 +192,40 @@ class PartedIndex:
     def part_of(self, dest_uri: str) -> int | None:
         return self._part_of.get(dest_uri)
 
+    def add_page(self, dest_uri: str, body_html: str, title: str = "") -> None:
+        """A briefing's content, as MkDocs has just rendered it (long before it writes the
+        page): Pagefind reads it as :func:`search_document` lays it out, the same content the
+        written page holds in its `data-pagefind-body` (docs/overrides/main.html), so a part
+        is indexed while MkDocs renders the next ones."""
+        i = self._part_of.get(dest_uri)
+        if i is None or i in self._queued:
+            return
+        self._clear_once()
+        path = self.out / f".part-{i}-pages" / dest_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(search_document(body_html, title), encoding="utf-8")
+        self._staged[i] += 1
+        if self._staged[i] == len(self.parts[i]):
+            self._queue(i)
+
     def page_written(self, dest_uri: str) -> None:
         """MkDocs writes this page when its on_post_page hooks return."""
         i = self._part_of.get(dest_uri)
-        if i is None:
+        if i is None or i in self._queued:
             return
         self._left[i] -= 1
         if self._left[i] == 0:
             self._due.append(i)
 
+    def _queue(self, i: int) -> None:
+        if i not in self._queued:
+            self._queued.add(i)
+            self._ready.append(i)
+
     def poll(self) -> None:
         """Between two pages: pages announced are on disk; start the next part if none runs."""
-        self._ready.extend(self._due)
+        for i in self._due:
+            self._queue(i)
         self._due.clear()
         if self._proc is not None and self._reap(block=False) is not None:
             self._end_part()
@@ -200,10 +236,9 @@ class PartedIndex:
         """Every page is on disk: index the parts not yet indexed, wait, write the manifest.
         True when the whole index was written; otherwise one warning and no bundle."""
         waited = time.perf_counter()
-        self._ready.extend(self._due)
+        for i in range(len(self.parts)):
+            self._queue(i)
         self._due.clear()
-        started = set(self._ready) | set(self._done) | {self._current}
-        self._ready.extend(i for i in range(len(self.parts)) if i not in started)
         while not self._killed:
             if self._proc is not None:
                 self._end_part(wait=True)
@@ -288,11 +323,14 @@ class PartedIndex:
         if self._t0 is None:
             self._t0 = time.perf_counter()
         self._clear_once()
-        # Pagefind reads a folder: the part's pages, linked (or copied) into one laid out like
-        # the site, so each result's URL is the page's URL in the site
+        # Pagefind reads a folder laid out like the site, so each result's URL is the page's
+        # URL in the site: the documents add_page wrote, or else the written pages, linked
+        # (or copied) there
         stage = self.out / f".part-{i}-pages"
-        shutil.rmtree(stage, ignore_errors=True)
-        for uri in self.parts[i]:
+        staged = self._staged[i] == len(self.parts[i])
+        if not staged:
+            shutil.rmtree(stage, ignore_errors=True)
+        for uri in [] if staged else self.parts[i]:
             src = self.site_dir / uri
             if not src.is_file():
                 continue
