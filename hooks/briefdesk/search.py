@@ -1,8 +1,8 @@
 """Search stage: the site's search index, built by Pagefind over the written site.
 
     plan_parts(briefings, size) the briefing pages in index parts of at most `size`, oldest first
-    PartedIndex                 Pagefind over each part as soon as its pages are written, one
-                                run at a time; the bundles go to site_dir/pagefind/<n>/ and
+    PartedIndex                 Pagefind over each part as soon as its briefings are rendered,
+                                one run at a time; the bundles go to site_dir/pagefind/<n>/ and
                                 pagefind/bd-search.json lists them, newest first
     index_site(site_dir, log)   one Pagefind run over the whole site, into site_dir/pagefind/
                                 (what a plain site would run: the benchmark's baseline)
@@ -19,7 +19,7 @@ the weights. The browser side is docs/assets/search.js.
 Why parts: Pagefind holds every indexed word of every page in memory (about 600 KB a
 briefing here), so one run over 10,000 briefings needs 5.7 GB and a minute on one core. In
 parts of 4,000 (`extra.briefdesk.search_part_size`) a run needs at most about 2.4 GB, each
-part is indexed on the second core while MkDocs writes the next part's pages, and the
+part is indexed on the second core while MkDocs renders the next part's briefings, and the
 browser answers from the newest part first: what reaches the browser before the first
 result does not grow with the archive. A part is a run of briefings by date, oldest first,
 so new briefings land in the newest part and older parts keep their members.
