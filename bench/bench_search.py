@@ -48,7 +48,6 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
@@ -58,7 +57,6 @@ sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT))
 
 from briefdesk import search  # noqa: E402
-from briefdesk.model import Briefing  # noqa: E402
 from tests.conftest import copy_project, mkdocs_build  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -100,40 +98,13 @@ def compressed(path: Path) -> int:
     return min(len(raw), len(gzip.compress(raw, compresslevel=6, mtime=0)))
 
 
-@dataclass
-class _Page:  # what search.plan_parts reads of a briefing, from its built page
-    id: str
-    date: str | None
-
-    @property
-    def url(self) -> str:
-        return f"briefings/{self.id}/"
-
-    sort_key = Briefing.sort_key
-
-
-_SORT_DATE = re.compile(rb'data-pagefind-sort="date:([^"]*)"')
-
-
-def built_briefings(site: Path) -> list[_Page]:
-    """The briefings of a built site with their dates, read from the pages (undated: 0000)."""
-    out = []
-    for page in sorted((site / "briefings").glob("*/index.html")):
-        if page.parent.name == "page":
-            continue
-        m = _SORT_DATE.search(page.read_bytes())
-        date = m.group(1).decode() if m else "0000"
-        out.append(_Page(page.parent.name, None if date == "0000" else date))
-    return out
-
-
 def pagefind_run(site: Path, part_size: int) -> dict:
     """The search index over the built site, as the build makes it (search.PartedIndex, parts
     of part_size briefings), all at once here rather than while MkDocs writes pages: wall
     time, Pagefind's CPU time and its largest part's peak memory."""
     bundle = site / search.BUNDLE_DIR
     shutil.rmtree(bundle, ignore_errors=True)
-    index = search.PartedIndex(site, search.plan_parts(built_briefings(site), part_size))
+    index = search.PartedIndex(site, search.plan_parts(search.pages_of_site(site), part_size))
     t0 = time.perf_counter()
     ok = index.finish()
     secs = time.perf_counter() - t0

@@ -8,27 +8,17 @@ import gzip
 import json
 import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from briefdesk import search
-from briefdesk.model import Briefing
 
 from test_search_bundle import PAGE
 
 
-@dataclass
-class _B:  # what plan_parts reads of a briefing
-    id: str
-    date: str | None
-
-    @property
-    def url(self) -> str:
-        return f"briefings/{self.id}/"
-
-    sort_key = Briefing.sort_key
+def _B(bid: str, date: str | None) -> search.IndexedPage:  # what plan_parts reads of a briefing
+    return search.IndexedPage(bid, date, f"briefings/{bid}/")
 
 
 def _pages(parts: list[list[str]]) -> list[list[str]]:
@@ -163,3 +153,12 @@ def test_the_build_indexes_what_the_written_pages_hold(seed_site, tmp_path):
     built, from_pages = bundle(seed_site.site), bundle(site)
     assert built.keys() == from_pages.keys()
     assert built == from_pages
+
+
+def test_a_built_site_gives_the_same_parts_as_its_briefings(tmp_path):
+    """pages_of_site reads the briefings and their dates back from a built site (to index it
+    again without its sources, as bench/bench_search.py does)."""
+    site, briefings = _site(tmp_path / "site", 7)
+    (site / "briefings" / "page" / "2").mkdir(parents=True)  # a listing page is not a briefing
+    (site / "briefings" / "page" / "2" / "index.html").write_text("<p>listing</p>", encoding="utf-8")
+    assert search.plan_parts(search.pages_of_site(site), 3) == search.plan_parts(briefings, 3)

@@ -37,14 +37,18 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .model import Briefing
 
 BUNDLE_DIR = "pagefind"
 # Parts of a briefing page that are not the briefing: labels, paragraph numbers, permalink
@@ -116,6 +120,37 @@ MANIFEST = "bd-search.json"
 # Pagefind's own user interfaces: the site has its own (docs/assets/search.js)
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+@dataclass
+class IndexedPage:
+    """What :func:`plan_parts` reads of a briefing (a Briefing has the same fields): its id,
+    which breaks ties between dates, its date and its URL."""
+    id: str
+    date: str | None
+    url: str
+
+    sort_key = Briefing.sort_key
+
+
+_SORT_DATE = re.compile(rb'data-pagefind-sort="date:([^"]*)"')
+
+
+def pages_of_site(site_dir: Path) -> list[IndexedPage]:
+    """The current briefings of a built site with their dates, read from the pages (the date
+    Pagefind sorts by; undated pages say 0000), for indexing a site again without its
+    sources. The slug stands in for the id."""
+    from .listing import ALL_URL
+
+    root = Path(site_dir) / ALL_URL.strip("/")
+    out = []
+    for page in sorted(root.glob("*/index.html")):
+        if page.parent.name == "page":  # the All briefings listing's own pages
+            continue
+        m = _SORT_DATE.search(page.read_bytes())
+        date = m.group(1).decode() if m else "0000"
+        out.append(IndexedPage(page.parent.name, None if date == "0000" else date, f"{ALL_URL.strip('/')}/{page.parent.name}/"))
+    return out
 
 
 def plan_parts(briefings: Any, size: int = PART_SIZE) -> list[list[str]]:
