@@ -114,7 +114,9 @@ if mode in ("full", "pipeline"):
 t0 = time.perf_counter()
 try:
     if mode == "pipeline":
-        P.build_corpus(P.Settings.for_project(project.resolve(), site_url=os.environ.get("BENCH_SITE_URL")))
+        # as the build runs it: pages written to the cache folder as they are rendered, not held
+        P.build_corpus(P.Settings.for_project(project.resolve(), site_url=os.environ.get("BENCH_SITE_URL"),
+                                              pages_dir=project.resolve() / ".cache" / "briefdesk"))
     else:
         from mkdocs.__main__ import cli
         cli.main(["build", "-f", str(project / "mkdocs.yml"), "-d", site], prog_name="mkdocs", standalone_mode=False)
