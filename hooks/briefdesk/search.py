@@ -211,7 +211,6 @@ class PartedIndex:
         self._due: list[int] = []     # parts whose last page MkDocs is writing now
         self._ready: list[int] = []   # parts with every briefing at hand, not started
         self._queued: set[int] = set()  # parts in _ready, started or done
-        self._done: list[int] = []
         self._proc: subprocess.Popen | None = None
         self._current = -1
         self._stage: Path | None = None
@@ -410,7 +409,6 @@ class PartedIndex:
         normalise_bundle(bundle)
         for name in _UNUSED:
             (bundle / name).unlink(missing_ok=True)
-        self._done.append(i)
 
 
 # --------------------------------------------------------------------------- reproducible bundle
