@@ -5,8 +5,8 @@ on_config      settings from mkdocs.yml (`extra.briefdesk`)
 on_pre_build   run the pipeline; warn (one line a file) about every refused source file;
                stop before site/ is emptied when a published URL would be lost, or when
                --strict and anything was refused
-on_files       add the generated pages and exports to the build (from the build cache folder,
-               nothing in docs/); hand-written pages with placeholders (the home page) are
+on_files       add the generated pages and exports to the build (read from the build cache's
+               pack files, nothing in docs/); hand-written pages with placeholders (the home page) are
                filled in there too, so `mkdocs serve --dirty` sees when they change
 on_page_content   park the page's HTML in a temporary file until the page is written, and
                   drop its Markdown: MkDocs would otherwise hold the whole site in memory;
@@ -25,6 +25,7 @@ on_serve       watch the source articles and the editorial data
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from briefdesk import home  # noqa: E402
 from briefdesk import publish  # noqa: E402
 from briefdesk import search  # noqa: E402
 from briefdesk.clean import RulesError  # noqa: E402
-from briefdesk.output import FolderPages  # noqa: E402
+from briefdesk.output import FolderPages, PackPages  # noqa: E402
 from briefdesk.pipeline import Corpus, Settings, build_corpus  # noqa: E402
 from briefdesk.registry import RegistryError  # noqa: E402
 from briefdesk.spool import Spool  # noqa: E402
@@ -107,10 +108,9 @@ def on_files(files: Files, config):
     corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
     settings: Settings = _state["settings"]  # type: ignore[assignment]
     pages, assets = corpus.pages, corpus.assets
-    assert isinstance(pages, FolderPages) and isinstance(assets, FolderPages)
+    assert isinstance(pages, PackPages) and isinstance(assets, PackPages)
     _fill_placeholders(files, config, corpus, settings)
-    generated = [File(src, str(pages.folder), config.site_dir, config.use_directory_urls,
-                      inclusion=InclusionLevel.NOT_IN_NAV) for src in sorted(pages)]
+    generated = [PackedFile(src, pages, config, inclusion=InclusionLevel.NOT_IN_NAV) for src in sorted(pages)]
     # MkDocs writes pages in this order: the briefing pages Pagefind reads go first, part by
     # part of the search index, so that each part is indexed while MkDocs writes the next
     # part's pages and the listings (see on_post_page)
@@ -120,15 +120,42 @@ def on_files(files: Files, config):
     for f in generated:
         if files.get_file_from_path(f.src_uri) is not None:
             raise PluginError(f"briefings: docs/{f.src_uri} collides with a generated page; remove it from docs/")
-        files.append(f)  # MkDocs reads the page from the cache folder when it renders it
+        files.append(f)  # MkDocs reads the page from the pack when it renders it
     _stop_index()
     _state["index"] = index
-    for dest in sorted(assets):  # copied from the cache folder into the site
-        files.append(File(dest, str(assets.folder), config.site_dir, config.use_directory_urls))
+    for dest in sorted(assets):  # written from the pack into the site
+        files.append(PackedFile(dest, assets, config))
     _state["page_count"] = len(pages)
-    pages.clear()  # MkDocs' files know where each page is: do not keep a second list
-    assets.clear()
     return files
+
+
+class PackedFile(File):
+    """A generated page or export, read from the pipeline's pack file when MkDocs needs it
+    (output.PackPages). Like a file on disk, it is "modified" for `mkdocs serve --dirty`
+    only when its bytes changed since the last build, or its output is missing."""
+
+    def __init__(self, src: str, pack: PackPages, config, inclusion=InclusionLevel.UNDEFINED) -> None:
+        super().__init__(src, None, config.site_dir, config.use_directory_urls, inclusion=inclusion)
+        self._pack = pack
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self._pack.read_bytes(self.src_uri)
+
+    @property
+    def content_string(self) -> str:
+        return self._pack.read_bytes(self.src_uri).decode("utf-8-sig")
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        output_path = self.abs_dest_path
+        os.makedirs(os.path.dirname(output_path), exist_ok=True)
+        with open(output_path, "wb") as f:
+            f.write(self._pack.read_bytes(self.src_uri))
+
+    def is_modified(self) -> bool:
+        return self._pack.changed(self.src_uri) or not os.path.isfile(self.abs_dest_path)
 
 
 def _fill_placeholders(files: Files, config, corpus: Corpus, settings: Settings) -> None:

@@ -26,7 +26,7 @@ from bench.run_benchmark import fetch as _get, free_port as _free_port, stop_pro
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
 from briefdesk import pipeline  # noqa: E402
-from briefdesk.output import FolderPages  # noqa: E402
+from briefdesk.output import FolderPages, PackPages  # noqa: E402
 from briefdesk.spool import Spool  # noqa: E402
 
 
@@ -80,6 +80,47 @@ def test_folder_pages_distrust_a_damaged_manifest(tmp_path):
     assert fresh.written == 1 and (tmp_path / "pages" / "a.md").read_text() == "alpha"
 
 
+def test_pack_pages_carries_over_what_was_kept_and_knows_what_changed(tmp_path):
+    out = PackPages(tmp_path, "pages")
+    out.put("a/index.md", "alpha")
+    out.put("b/index.md", "bêta 😀")
+    out.finish()
+    assert dict(out) == {"a/index.md": "alpha", "b/index.md": "bêta 😀"}
+    assert out.changed("a/index.md") and out.changed("b/index.md")  # nothing before: all new
+
+    again = PackPages(tmp_path, "pages")
+    assert again.keep("b/index.md") and not again.keep("never-written.md")
+    again.put("a/index.md", "alpha")  # produced again, same bytes
+    again.put("c/index.md", "gamma")
+    again.finish()  # a and b carried over, c new; nothing else survives
+    assert dict(again) == {"b/index.md": "bêta 😀", "a/index.md": "alpha", "c/index.md": "gamma"}
+    assert [src for src in again if again.changed(src)] == ["c/index.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.manifest.json", "pages.pack"]
+
+    third = PackPages(tmp_path, "pages")
+    third.put("a/index.md", "alpha, revised")
+    assert third["a/index.md"] == "alpha, revised"  # readable before finish()
+    third.finish()
+    assert third.changed("a/index.md") and dict(third) == {"a/index.md": "alpha, revised"}
+
+
+def test_pack_pages_distrust_a_damaged_or_missing_manifest(tmp_path):
+    out = PackPages(tmp_path, "pages")
+    out.put("a.md", "alpha")
+    out.finish()
+    (tmp_path / "pages.manifest.json").write_text("{not json")
+    fresh = PackPages(tmp_path, "pages")  # unknown state: nothing to carry over
+    assert not fresh.keep("a.md")
+    fresh.put("a.md", "alpha")
+    fresh.finish()
+    assert fresh.changed("a.md") and fresh["a.md"] == "alpha"
+
+    crashed = PackPages(tmp_path, "pages")
+    crashed.put("a.md", "half")  # a build that dies before finish() leaves no manifest
+    assert not (tmp_path / "pages.manifest.json").exists()
+    assert not PackPages(tmp_path, "pages").keep("a.md")
+
+
 def test_spool_gives_back_each_text_once():
     spool = Spool()
     texts = {f"p{i}": ("é’😀 " * i) + f"page {i}" for i in range(50)}
@@ -100,9 +141,8 @@ def test_in_process_rebuild_reuses_renders_and_matches_a_cold_build(tmp_path, mo
     generate(60, 11, project / "source_articles")
     settings = pipeline.Settings.for_project(project, site_url="https://example.org/",
                                              pages_dir=project / ".cache" / "bd", incremental=True)
-    pipeline.build_corpus(settings)
-    folder = project / ".cache" / "bd" / "pages"
-    stamps = {p: p.stat().st_mtime_ns for p in folder.rglob("*.md")}
+    first = pipeline.build_corpus(settings)
+    first_pages = set(first.pages)
 
     article = sorted((project / "source_articles").glob("*.txt"))[0]
     text = article.read_text(encoding="utf-8")
@@ -117,10 +157,10 @@ def test_in_process_rebuild_reuses_renders_and_matches_a_cold_build(tmp_path, mo
     warm_pages = {src: warm.pages[src] for src in warm.pages}
     assert article.name in calls[0] and len(calls) < len(warm.briefings), calls
 
-    changed = {p for p in folder.rglob("*.md") if stamps.get(p) != p.stat().st_mtime_ns}
+    changed = {src for src in warm.pages if warm.pages.changed(src)}  # what `serve --dirty` rebuilds
     edited_page = next(src for src, md in warm_pages.items() if "Incremental marker sentence" in md)
-    assert folder / edited_page in changed
-    assert len(changed) < len(stamps)
+    assert edited_page in changed
+    assert set(warm.pages) == first_pages and 0 < len(changed) < len(first_pages)
 
     monkeypatch.setattr(pipeline, "_RENDERED", {})
     cold = pipeline.build_corpus(pipeline.Settings.for_project(project, site_url="https://example.org/"))

@@ -5,8 +5,9 @@
     corpus.assets  -> {site path: text}         (exports, redirects, report)
     corpus.heads   -> {source path: HTML}       (each page's extra <head> tags)
 
-With ``Settings.pages_dir`` these three are written to that folder as they are rendered
-(output.FolderPages, read back on demand); without it they are dicts in memory.
+With ``Settings.pages_dir`` these three are written to that folder as they are rendered,
+one pack file each (output.PackPages, read back on demand); without it they are dicts in
+memory.
 
 Between builds in one process (`mkdocs serve`), unchanged work is not done again:
 source files whose size and modification time did not change are not reread (read.py);
@@ -33,7 +34,7 @@ from typing import Any, Mapping
 
 from . import citing, export, feeds, listing, parallel, render, taxonomy, versions
 from . import publish
-from .output import FolderPages, MemoryPages, Memo
+from .output import MemoryPages, Memo, PackPages
 from .clean import CleanRules, clean, load_rules
 from .describe import describe
 from .model import Briefing, Refusal, RefusedError
@@ -75,7 +76,7 @@ class Corpus:
     metadata_files: dict[str, str]
     registry: Registry
     assignment: Assignment
-    pages: Mapping[str, str] = field(default_factory=dict)  # MemoryPages or FolderPages
+    pages: Mapping[str, str] = field(default_factory=dict)  # MemoryPages or PackPages
     assets: Mapping[str, str] = field(default_factory=dict)
     heads: Mapping[str, str] = field(default_factory=dict)  # page source path -> extra <head> HTML
     warnings: list[str] = field(default_factory=list)  # problems that do not refuse an article
@@ -333,12 +334,12 @@ def render_all(corpus: Corpus, settings: Settings) -> None:
     """Render every page, handing each to the output as soon as it exists (the pipeline
     does not hold the whole site's Markdown: with a pages folder, neither does memory)."""
     if settings.pages_dir:
-        pages, assets = FolderPages(settings.pages_dir, "pages"), FolderPages(settings.pages_dir, "assets")
-        heads = FolderPages(settings.pages_dir, "heads", flat=True)
+        pages, assets = PackPages(settings.pages_dir, "pages"), PackPages(settings.pages_dir, "assets")
+        heads = PackPages(settings.pages_dir, "heads")
     else:
         pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
     entries = []  # each briefing's line or entry in briefings.json, .csv and cite/all.*
-    caching = settings.incremental and isinstance(pages, FolderPages)
+    caching = settings.incremental and isinstance(pages, PackPages)
     if caching:
         editorial = _editorial_digest(settings.editorial_dir)
         used: dict = {}
