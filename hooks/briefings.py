@@ -2,12 +2,16 @@
 
 on_startup     note whether this is `mkdocs serve` (caches are kept between its builds)
 on_config      settings from mkdocs.yml (`extra.briefdesk`)
-on_pre_build   run the pipeline; warn (one line a file) about every refused source file;
-               stop before site/ is emptied when a published URL would be lost, or when
-               --strict and anything was refused
-on_files       add the generated pages and exports to the build (read from the build cache's
-               pack files, nothing in docs/); hand-written pages with placeholders (the home page) are
-               filled in there too, so `mkdocs serve --dirty` sees when they change
+on_pre_build   run the pipeline up to the render (`mkdocs serve`: the render too); warn
+               (one line a file) about every refused source file; stop before site/ is
+               emptied when a published URL would be lost, or when --strict and anything
+               was refused
+on_files       add the generated pages and exports to the build (read from the build cache's pack
+               files, nothing in docs/); hand-written pages with placeholders (the home
+               page) are filled in there too, so `mkdocs serve --dirty` sees when they
+               change. `mkdocs build` starts the render here: the pages are made in a worker
+               process in the order MkDocs reads them, while MkDocs renders those made
+on_env         wait for the exports made last, before MkDocs copies them
 on_page_content   park the page's HTML in a temporary file until the page is written, and
                   drop its Markdown: MkDocs would otherwise hold the whole site in memory;
                   hand a briefing's HTML to the search index, which indexes a part of the
@@ -78,7 +82,8 @@ def on_config(config):
 def on_pre_build(config):
     settings: Settings = _state["settings"]  # type: ignore[assignment]
     try:
-        corpus = build_corpus(settings)
+        # `mkdocs build`: the pages are made while MkDocs renders those made already
+        corpus = build_corpus(settings, background=not _serving())
     except (RulesError, RegistryError) as exc:
         raise PluginError(f"briefings: {exc}") from None
     _state["corpus"] = corpus
@@ -107,10 +112,12 @@ def on_pre_build(config):
 def on_files(files: Files, config):
     corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
     settings: Settings = _state["settings"]  # type: ignore[assignment]
-    pages, assets = corpus.pages, corpus.assets
-    assert isinstance(pages, PackPages) and isinstance(assets, PackPages)
+    pages = corpus.pages
+    assert isinstance(pages, PackPages)
     _fill_placeholders(files, config, corpus, settings)
-    generated = [PackedFile(src, pages, config, inclusion=InclusionLevel.NOT_IN_NAV) for src in sorted(pages)]
+    rendering = corpus.rendering  # None: every page is made already (`mkdocs serve`)
+    sources = rendering.page_sources if rendering is not None else list(pages)
+    generated = [PackedFile(src, pages, config, inclusion=InclusionLevel.NOT_IN_NAV) for src in sorted(sources)]
     # MkDocs writes pages in this order: the briefing pages Pagefind reads go first, part by
     # part of the search index, so that each part is indexed while MkDocs writes the next
     # part's pages and the listings (see on_post_page)
@@ -123,10 +130,26 @@ def on_files(files: Files, config):
         files.append(f)  # MkDocs reads the page from the pack when it renders it
     _stop_index()
     _state["index"] = index
-    for dest in sorted(assets):  # written from the pack into the site
-        files.append(PackedFile(dest, assets, config))
-    _state["page_count"] = len(pages)
+    assets = corpus.assets
+    assert isinstance(assets, PackPages)
+    for dest in sorted(rendering.asset_sources if rendering is not None else assets):
+        files.append(PackedFile(dest, assets, config))  # written from the pack into the site
+    _state["page_count"] = len(generated)
+    if rendering is not None:  # in the order MkDocs reads them; a page not made yet is waited for
+        rendering.start(order=[f.src_uri for f in generated])
     return files
+
+
+def on_env(env, config, files: Files):
+    """MkDocs has read every page (so every briefing is rendered) and copies the exports
+    next: wait for the last of them, the archive-wide files made from every briefing."""
+    corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
+    if corpus.rendering is not None:
+        try:
+            corpus.rendering.wait()
+        except Exception as exc:
+            raise PluginError(f"briefings: rendering failed: {exc}") from exc
+    return env
 
 
 class PackedFile(File):
@@ -140,22 +163,30 @@ class PackedFile(File):
 
     @property
     def content_bytes(self) -> bytes:
-        return self._pack.read_bytes(self.src_uri)
+        try:
+            return self._pack.read_bytes(self.src_uri)
+        except RuntimeError as exc:  # the render failed: say so in one line
+            raise PluginError(f"briefings: {exc}") from None
 
     @property
     def content_string(self) -> str:
-        return self._pack.read_bytes(self.src_uri).decode("utf-8-sig")
+        return self.content_bytes.decode("utf-8-sig")
 
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
             return
         output_path = self.abs_dest_path
         os.makedirs(os.path.dirname(output_path), exist_ok=True)
+        data = self.content_bytes
         with open(output_path, "wb") as f:
-            f.write(self._pack.read_bytes(self.src_uri))
+            f.write(data)
 
     def is_modified(self) -> bool:
-        return self._pack.changed(self.src_uri) or not os.path.isfile(self.abs_dest_path)
+        try:
+            changed = self._pack.changed(self.src_uri)
+        except RuntimeError as exc:
+            raise PluginError(f"briefings: {exc}") from None
+        return changed or not os.path.isfile(self.abs_dest_path)
 
 
 def _fill_placeholders(files: Files, config, corpus: Corpus, settings: Settings) -> None:
@@ -248,6 +279,9 @@ def _close_spool() -> None:
 def on_build_error(error):
     _close_spool()
     _stop_index()  # the build failed: stop indexing it
+    corpus = _state.get("corpus")
+    if isinstance(corpus, Corpus) and corpus.rendering is not None:
+        corpus.rendering.stop()
 
 
 def _stop_index() -> None:

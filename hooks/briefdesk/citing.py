@@ -55,15 +55,24 @@ def download_base(b: Briefing, version: int | None = None) -> str:
     return f"cite/{b.id}" + (f"-v{version}" if version else "")
 
 
+# a briefing's citation files: BibTeX (biblatex), classic BibTeX, RIS, CSL-JSON
+_DOWNLOADS = (".bib", ".classic.bib", ".ris", ".json")
+
+
+def download_names(b: Briefing, version: int | None = None) -> list[str]:
+    """The site paths of a briefing's (or an earlier version's) citation files."""
+    base = download_base(b, version)
+    return [base + suffix for suffix in _DOWNLOADS]
+
+
 def downloads(b: Briefing, settings, rec: dict[str, Any], version: int | None = None) -> dict[str, str]:
     site = site_info(settings)
-    base = download_base(b, version)
-    return {
-        f"{base}.bib": cite.bibtex([rec], site),
-        f"{base}.classic.bib": cite.bibtex_classic([rec], site),
-        f"{base}.ris": cite.ris([rec], site),
-        f"{base}.json": json.dumps(cite.csl_json([rec], site), ensure_ascii=False, indent=1) + "\n",
-    }
+    return dict(zip(download_names(b, version), (
+        cite.bibtex([rec], site),
+        cite.bibtex_classic([rec], site),
+        cite.ris([rec], site),
+        json.dumps(cite.csl_json([rec], site), ensure_ascii=False, indent=1) + "\n",
+    ), strict=True))
 
 
 def archive_entry(b: Briefing, settings, rec: dict[str, Any], files: dict[str, str]) -> tuple[str, str, str, str]:
@@ -75,17 +84,20 @@ def archive_entry(b: Briefing, settings, rec: dict[str, Any], files: dict[str, s
     return files[f"{base}.bib"], files[f"{base}.classic.bib"], files[f"{base}.ris"], json.dumps(item, ensure_ascii=False)
 
 
+ARCHIVE_DOWNLOADS = ("cite/all.bib", "cite/all.classic.bib", "cite/all.ris", "cite/all.json")
+
+
 def archive_downloads(entries: Sequence[tuple[str, str, str, str]]) -> dict[str, str]:
     """The whole archive's citation files from the briefings' ``archive_entry``s: the
     same as the formats give for all their records at once (entries joined by a blank
     line, a CRLF, or one a line in the JSON array)."""
     bib, classic, ris, csl = (list(column) for column in zip(*entries)) if entries else ([], [], [], [])
-    return {
-        "cite/all.bib": "\n".join(bib),
-        "cite/all.classic.bib": "\n".join(classic),
-        "cite/all.ris": "\r\n".join(ris),
-        "cite/all.json": export.json_lines_array(csl),  # one item a line
-    }
+    return dict(zip(ARCHIVE_DOWNLOADS, (
+        "\n".join(bib),
+        "\n".join(classic),
+        "\r\n".join(ris),
+        export.json_lines_array(csl),  # one item a line
+    ), strict=True))
 
 
 def box_html(b: Briefing, settings, rec: dict[str, Any], page_url: str, version: int | None = None) -> str:

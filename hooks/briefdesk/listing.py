@@ -6,7 +6,7 @@ No listing is unbounded: every list of briefings is cut into pages of `per_page`
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .model import Briefing
 from .output import Memo
@@ -72,26 +72,31 @@ def pager_html(base: str, number: int, pages: int, from_url: str) -> str:
 
 def paginated_pages(
     title: str, intro_md: str, base: str, items: Sequence[Briefing], per_page: int, memo: Memo | None = None
-) -> dict[str, str]:
-    """{source path: markdown} for a listing cut into pages of per_page items."""
+) -> dict[str, Callable[[], str]]:
+    """{source path: maker} for a listing cut into pages of per_page items; each maker
+    returns its page's Markdown."""
     pages = max(1, -(-len(items) // per_page))
-    out: dict[str, str] = {}
-    for number in range(1, pages + 1):
-        url = page_url(base, number)
-        chunk = items[(number - 1) * per_page : number * per_page]
-        heading = title if number == 1 else f"{title} (page {number} of {pages})"
-        first = (number - 1) * per_page + 1
-        span = f"{first}–{first + len(chunk) - 1}" if chunk else "0"
-        md = [
-            "---\n" f"title: {_yaml_str(h(heading))}\n" "---\n",
-            f"# {md_inline(heading)}\n",
-            intro_md if number == 1 else "",
-            f'<p class="bd-count">Showing {span} of {len(items):,}, newest first; briefings whose date the source does not state come last.</p>\n',
-            list_html(chunk, url, memo) + "\n",
-            pager_html(base, number, pages, url) + "\n",
-        ]
-        out[url_to_src(url)] = "\n".join(m for m in md if m)
-    return out
+    return {url_to_src(page_url(base, number)): functools.partial(_listing_page, title, intro_md, base, items, per_page,
+                                                        memo, number, pages)
+            for number in range(1, pages + 1)}
+
+
+def _listing_page(title: str, intro_md: str, base: str, items: Sequence[Briefing], per_page: int,
+                  memo: Memo | None, number: int, pages: int) -> str:
+    url = page_url(base, number)
+    chunk = items[(number - 1) * per_page : number * per_page]
+    heading = title if number == 1 else f"{title} (page {number} of {pages})"
+    first = (number - 1) * per_page + 1
+    span = f"{first}–{first + len(chunk) - 1}" if chunk else "0"
+    md = [
+        "---\n" f"title: {_yaml_str(h(heading))}\n" "---\n",
+        f"# {md_inline(heading)}\n",
+        intro_md if number == 1 else "",
+        f'<p class="bd-count">Showing {span} of {len(items):,}, newest first; briefings whose date the source does not state come last.</p>\n',
+        list_html(chunk, url, memo) + "\n",
+        pager_html(base, number, pages, url) + "\n",
+    ]
+    return "\n".join(m for m in md if m)
 
 
 def _yaml_str(text: str) -> str:

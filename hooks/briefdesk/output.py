@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -157,7 +158,11 @@ class PackPages(Mapping[str, str]):
 
     ``keep(src)`` carries a file over from the last build's pack unchanged (its producer
     was not run again); ``changed(src)`` is True when a file is new or its bytes differ
-    from the last build's."""
+    from the last build's.
+
+    One thread may write while others read: a file declared with ``expect`` and not
+    written yet is waited for (MkDocs reads the pages while the pipeline still renders
+    them, see pipeline.Rendering); ``fail`` ends the wait with an error."""
 
     _BUFFER = 1 << 20
 
@@ -182,6 +187,10 @@ class PackPages(Mapping[str, str]):
         self._pos = 0
         self._flushed = 0
         self._index: dict[str, tuple[int, int, str]] = {}
+        self._ready = threading.Condition()
+        self._expected: set[str] = set()
+        self._closed = False  # finish() or fail(): nothing more will come
+        self._error: BaseException | None = None
 
     def _load_manifest(self) -> dict[str, list] | None:
         try:
@@ -193,9 +202,24 @@ class PackPages(Mapping[str, str]):
         return data["files"]
 
     def _append(self, src: str, data: bytes, digest: str) -> None:
-        self._out.write(data)
-        self._index[src] = (self._pos, len(data), digest)
-        self._pos += len(data)
+        with self._ready:
+            self._out.write(data)
+            self._index[src] = (self._pos, len(data), digest)
+            self._pos += len(data)
+            if src in self._expected:
+                self._ready.notify_all()
+
+    def expect(self, srcs) -> None:
+        """These files will be written: a read of one waits until it is."""
+        with self._ready:
+            self._expected.update(srcs)
+
+    def fail(self, error: BaseException) -> None:
+        """Nothing more will be written: reads waiting for a file raise instead."""
+        with self._ready:
+            self._error = error
+            self._closed = True
+            self._ready.notify_all()
 
     def put(self, src: str, text: str) -> None:
         data = text.encode("utf-8")
@@ -217,12 +241,15 @@ class PackPages(Mapping[str, str]):
     def changed(self, src: str) -> bool:
         """Is this file new, or different from the last build's?"""
         entry = self._previous.get(src)
-        return entry is None or entry[2] != self._index[src][2]
+        return entry is None or entry[2] != self._entry(src)[2]
 
     def finish(self) -> None:
         """Record this build's files (the last build's pack is let go)."""
-        self._out.flush()
-        self._flushed = self._pos
+        with self._ready:
+            self._out.flush()
+            self._flushed = self._pos
+            self._closed = True
+            self._ready.notify_all()
         manifest = {"format": _PACK_FORMAT, "files": {k: list(v) for k, v in sorted(self._index.items())}}
         tmp = self._manifest.with_name(self._manifest.name + ".tmp")
         tmp.write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
@@ -232,11 +259,23 @@ class PackPages(Mapping[str, str]):
             self._prev_fd = None
             self._prev_pack.unlink(missing_ok=True)
 
+    def _entry(self, src: str) -> tuple[int, int, str]:
+        """Where a file is, once it is written (waited for if expected)."""
+        with self._ready:
+            while src not in self._index and src in self._expected and not self._closed:
+                self._ready.wait()
+            if src not in self._index:
+                if self._error is not None:
+                    raise RuntimeError(f"{src} was not made: {self._error}") from self._error
+                raise KeyError(src)
+            entry = self._index[src]
+            if entry[0] + entry[1] > self._flushed:
+                self._out.flush()
+                self._flushed = self._pos
+            return entry
+
     def read_bytes(self, src: str) -> bytes:
-        offset, length, _ = self._index[src]
-        if offset + length > self._flushed:
-            self._out.flush()
-            self._flushed = self._pos
+        offset, length, _ = self._entry(src)
         return os.pread(self._fd, length, offset)
 
     def __setitem__(self, src: str, text: str) -> None:
@@ -248,6 +287,12 @@ class PackPages(Mapping[str, str]):
 
     def __getitem__(self, src: str) -> str:
         return self.read_bytes(src).decode("utf-8")
+
+    def get(self, src: str, default: Any = None) -> Any:
+        try:
+            return self[src]
+        except KeyError:
+            return default
 
     def __contains__(self, src: object) -> bool:
         return src in self._index

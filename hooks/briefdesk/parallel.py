@@ -5,8 +5,11 @@ items' order, in forked worker processes when there are many items and more than
 core. The items reach the workers through fork (copy-on-write), not through pickling;
 only the results travel back. Below `MIN_ITEMS` a pool costs more than it saves.
 
-`ordered_imap(fn, items)` is the same as a generator: results arrive in order while the
-workers go on, so a caller that writes each result away never holds them all."""
+`ordered_imap(fn, items)` is the same as an iterator: results arrive in order while the
+workers go on, so a caller that writes each result away never holds them all. The
+workers are forked when it is called (not when the first result is asked for), so a
+caller may hand the iterator to a thread; `close()` stops them. `workers=1` keeps one
+core free for other work (MkDocs, while the pipeline renders in the background)."""
 
 from __future__ import annotations
 
@@ -21,9 +24,9 @@ MAX_WORKERS = 2
 _JOB: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
 
 
-def _run(index: int) -> Any:
+def _run(span: tuple[int, int]) -> list[Any]:
     fn, items = _JOB[0]
-    return fn(items[index])
+    return [fn(items[i]) for i in range(*span)]
 
 
 def ordered_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int | None = None) -> list[Any]:
@@ -34,15 +37,68 @@ def _chunksize(n: int, workers: int) -> int:
     return max(1, min(256, n // (workers * 8)))
 
 
-def ordered_imap(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int | None = None) -> Iterator[Any]:
-    workers = min(MAX_WORKERS, os.cpu_count() or 1)
+class _InProcess:
+    """The results made here, one at a time (small jobs, one core, no fork)."""
+
+    def __init__(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> None:
+        self._it = map(fn, items)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._it)
+
+    def close(self) -> None:
+        self._it = iter(())
+
+
+class _PoolResults:
+    """The results of a pool of forked workers, in order; the pool ends with the last
+    result, an error, or close()."""
+
+    def __init__(self, fn: Callable[[Any], Any], items: Sequence[Any], workers: int) -> None:
+        _JOB[:] = [(fn, items)]
+        self._pool = mp.get_context("fork").Pool(workers)  # forks now, with _JOB in place
+        size = _chunksize(len(items), workers)
+        spans = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+        self._chunks = self._pool.imap(_run, spans)  # one span a task: its iterator can time out
+        self._chunk: Iterator[Any] = iter(())
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            for result in self._chunk:
+                return result
+            while True:  # a thread waiting here sees close() from another within a second
+                try:
+                    self._chunk = iter(self._chunks.next(timeout=1.0))
+                    return next(self._chunk)
+                except mp.TimeoutError:
+                    if self._pool is None:
+                        raise RuntimeError("stopped before every result was made") from None
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+            _JOB.clear()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def ordered_imap(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int | None = None,
+                 workers: int | None = None) -> _InProcess | _PoolResults:
+    cores = os.cpu_count() or 1
+    workers = min(MAX_WORKERS, cores) if workers is None else max(1, min(workers, cores))
     threshold = MIN_ITEMS if min_items is None else min_items
-    if len(items) < threshold or workers < 2 or "fork" not in mp.get_all_start_methods():
-        yield from map(fn, items)
-        return
-    _JOB[:] = [(fn, items)]
-    try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_run, range(len(items)), chunksize=_chunksize(len(items), workers))
-    finally:
-        _JOB.clear()
+    if len(items) < threshold or cores < 2 or "fork" not in mp.get_all_start_methods():
+        return _InProcess(fn, items)
+    return _PoolResults(fn, items, workers)

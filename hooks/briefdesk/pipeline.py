@@ -23,10 +23,12 @@ made from, so a rebuild gives the bytes of a build from nothing.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import json
 import pickle
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +84,7 @@ class Corpus:
     warnings: list[str] = field(default_factory=list)  # problems that do not refuse an article
     timings: dict[str, float] = field(default_factory=dict)
     files_seen: int = 0
+    rendering: "Rendering | None" = None  # build_corpus(background=True): the render to start
 
     @property
     def errors(self) -> list[str]:
@@ -152,7 +155,10 @@ def _describe_job(job) -> Briefing | str:
         return exc.reason
 
 
-def build_corpus(settings: Settings) -> Corpus:
+def build_corpus(settings: Settings, background: bool = False) -> Corpus:
+    """Read, clean, describe, label, link and render. With ``background`` the render is
+    only planned: ``corpus.rendering`` knows every page to come and makes them when
+    started (see Rendering); its time is then ``timings["render in background"]``."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     result = discover(settings.source_dir, reuse=settings.incremental)
@@ -214,8 +220,11 @@ def build_corpus(settings: Settings) -> Corpus:
         warnings=version_warnings,
     )
     t0 = time.perf_counter()
-    render_all(corpus, settings)
-    _give_back_memory()
+    if background:
+        corpus.rendering = Rendering(corpus, settings)  # the caller starts it (Rendering.start)
+    else:
+        render_all(corpus, settings)
+        _give_back_memory()
     timings["render"] = time.perf_counter() - t0
     return corpus
 
@@ -241,6 +250,11 @@ def _drop_duplicate_ids(described: list[Briefing], refusals: list[Refusal], regi
     return kept
 
 
+def briefing_sources(b: Briefing) -> list[str]:
+    """The pages a briefing's render makes: its own, then each earlier version's."""
+    return [b.page_path, *(listing.url_to_src(old["url"]) for old in b.versions)]
+
+
 def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, str], dict[str, str]]:
     """One briefing's page, earlier versions, head tags and citation files, and its line
     or entry in each of the whole archive's files (briefings.json and .csv, cite/all.*)."""
@@ -248,17 +262,17 @@ def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, st
     pages: dict[str, str] = {}
     heads: dict[str, str] = {}
     assets: dict[str, str] = {}
+    srcs = briefing_sources(b)
     rec = citing.record(b, settings)
-    pages[b.page_path] = render.render_page(b, citing.box_html(b, settings, rec, b.url), render.version_note(b),
+    pages[srcs[0]] = render.render_page(b, citing.box_html(b, settings, rec, b.url), render.version_note(b),
                                             canonical=rec["url"])
-    heads[b.page_path] = citing.head_html(b, settings, rec)
+    heads[srcs[0]] = citing.head_html(b, settings, rec)
     assets.update(citing.downloads(b, settings, rec))
     entries = (export.json_line(b, settings.site_url), export.csv_row(b, settings.site_url),
                *citing.archive_entry(b, settings, rec, assets))
-    for old in b.versions:
+    for old, src in zip(b.versions, srcs[1:]):
         ob = _earlier_version(b, old, settings)
         vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None)
-        src = listing.url_to_src(old["url"])
         pages[src] = render.render_page(
             ob, citing.box_html(ob, settings, vrec, old["url"], version=old["version"]),
             render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"])
@@ -333,75 +347,189 @@ def _reuse_render(key: str | None, pages, heads, assets) -> bool:
 def render_all(corpus: Corpus, settings: Settings) -> None:
     """Render every page, handing each to the output as soon as it exists (the pipeline
     does not hold the whole site's Markdown: with a pages folder, neither does memory)."""
-    if settings.pages_dir:
-        pages, assets = PackPages(settings.pages_dir, "pages"), PackPages(settings.pages_dir, "assets")
-        heads = PackPages(settings.pages_dir, "heads")
-    else:
-        pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
-    entries = []  # each briefing's line or entry in briefings.json, .csv and cite/all.*
-    caching = settings.incremental and isinstance(pages, PackPages)
-    if caching:
-        editorial = _editorial_digest(settings.editorial_dir)
-        used: dict = {}
-        keys = [_render_key(b, settings, editorial, used) for b in corpus.briefings]
-        _DIGESTS.clear()
-        _DIGESTS.update(used)
-        memo = Memo({b.id: key for b, key in zip(corpus.briefings, keys)}, _PIECES)
-    else:
-        keys = [None] * len(corpus.briefings)
-        memo = Memo()
-    reused = [caching and _reuse_render(key, pages, heads, assets) for key in keys]
-    fresh = parallel.ordered_imap(_render_briefing, [(b, settings) for b, hit in zip(corpus.briefings, reused) if not hit])
-    kept: dict[str, tuple] = {}
-    for key, hit in zip(keys, reused):
-        if hit:
-            briefing_entries = _RENDERED[key][0]
+    Rendering(corpus, settings).run()
+
+
+_JSON_EXPORT, _CSV_EXPORT = "data/briefings.json", "data/briefings.csv"
+
+
+def _render_job(job) -> Any:
+    """A briefing's render (see _render_briefing), or a listing page's Markdown."""
+    kind, what, settings = job
+    return _render_briefing((what, settings)) if kind == "briefing" else what[1]()
+
+
+class Rendering:
+    """The render stage of one build: every page, head and export, each handed to the
+    outputs (corpus.pages, .heads, .assets) as soon as it is made.
+
+    Which pages and files there will be is known before any is made (``page_sources``:
+    each briefing's, then the listings'; ``asset_sources``), so MkDocs can be given the
+    list at once. The exports that need no render (feeds, redirects, the build report)
+    are made at once too.
+    ``run`` makes them here and now; ``start`` makes them in the background, in one
+    worker process fed by a thread, in the order MkDocs will ask for them, while MkDocs
+    renders the pages already made (a page not made yet is waited for: PackPages). The
+    archive-wide exports are made last: ``wait`` returns when they are all there.
+
+    Under ``Settings.incremental`` (`mkdocs serve`) briefings whose render key did not
+    change are carried over from the last build, and listings reuse their entries
+    (output.Memo)."""
+
+    def __init__(self, corpus: Corpus, settings: Settings) -> None:
+        self.corpus, self.settings = corpus, settings
+        if settings.pages_dir:
+            pages, assets = PackPages(settings.pages_dir, "pages"), PackPages(settings.pages_dir, "assets")
+            heads = PackPages(settings.pages_dir, "heads")
         else:
-            briefing_entries, briefing_pages, briefing_heads, briefing_assets = next(fresh)
+            pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
+        corpus.pages, corpus.heads, corpus.assets = pages, heads, assets
+        self.caching = settings.incremental and isinstance(pages, PackPages)
+        if self.caching:
+            editorial = _editorial_digest(settings.editorial_dir)
+            used: dict = {}
+            self.keys = [_render_key(b, settings, editorial, used) for b in corpus.briefings]
+            _DIGESTS.clear()
+            _DIGESTS.update(used)
+            self.memo = Memo({b.id: key for b, key in zip(corpus.briefings, self.keys)}, _PIECES)
+        else:
+            self.keys = [None] * len(corpus.briefings)
+            self.memo = Memo()
+        intro = (
+            "Every briefing in the archive. Each is one article from the sources, cleaned and "
+            "described; see [About](../about.md) for how.\n"
+        )
+        self.listings = {
+            **listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings,
+                                      settings.per_page, self.memo),
+            **taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, self.memo),
+            **{listing.url_to_src(url): functools.partial(listing.withdrawn_md, bid, reason)
+               for url, (bid, reason) in sorted(corpus.assignment.withdrawn.items())},
+        }
+        self.page_sources = [src for b in corpus.briefings for src in briefing_sources(b)] + list(self.listings)
+        if len(set(self.page_sources)) != len(self.page_sources):
+            seen: set[str] = set()
+            twice = sorted({src for src in self.page_sources if src in seen or seen.add(src)})
+            raise ValueError(f"pages made twice: {', '.join(twice[:5])}")
+        # made from every briefing's render, at the end
+        made_later = [name for b in corpus.briefings
+                      for name in citing.download_names(b) + [n for old in b.versions
+                                                              for n in citing.download_names(b, old["version"])]]
+        made_later += [*citing.ARCHIVE_DOWNLOADS, _JSON_EXPORT, _CSV_EXPORT]
+        if isinstance(pages, PackPages):
+            pages.expect(self.page_sources)
+            heads.expect(src for b in corpus.briefings for src in briefing_sources(b))
+            assets.expect(made_later)
+        # the exports that need no render: made now
+        assets.update(feeds.feed_files(corpus.briefings, settings, self.memo))
+        assets["robots.txt"] = publish.robots_txt(settings)
+        for old, new in sorted(corpus.assignment.redirects.items()):
+            assets[old + "index.html"] = listing.redirect_html(old, new, settings.site_url)
+        for b in corpus.briefings:
+            short = f"b/{b.id}/"
+            assets[short + "index.html"] = listing.redirect_html(short, b.url, settings.site_url, title=b.title)
+        from .provmap import DEFAULT_CSS
+
+        assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
+        assets["data/build-report.json"] = export.report_json(corpus.report())
+        self.asset_sources = list(assets) + made_later  # every export and citation file of the build
+        self._thread: threading.Thread | None = None
+        self._results: Any = None
+        self.error: BaseException | None = None
+
+    def _jobs(self, order: list[str] | None) -> list[tuple[str, Any, Settings]]:
+        """What is left to make (briefings not carried over, listings), in the order
+        their pages are listed in ``order`` (by default: briefings, then listings)."""
+        corpus, settings = self.corpus, self.settings
+        self._reused = [self.caching and _reuse_render(key, corpus.pages, corpus.heads, corpus.assets)
+                        for key in self.keys]
+        jobs = [("briefing", b, settings) for b, hit in zip(corpus.briefings, self._reused) if not hit]
+        if not self.caching:  # with a Memo to keep, listings are made here (_collect), not in a worker
+            jobs += [("page", (src, make), settings) for src, make in self.listings.items()]
+        if order is not None:
+            rank = {src: i for i, src in enumerate(order)}
+            last = len(rank)
+            jobs.sort(key=lambda j: rank.get(j[1].page_path if j[0] == "briefing" else j[1][0], last))
+        return jobs
+
+    def start(self, order: list[str] | None = None) -> None:
+        """Make everything in the background: one worker process (forked here), fed by a
+        thread; the main thread stays free for MkDocs."""
+        self._started = time.perf_counter()
+        jobs = self._jobs(order)
+        # a worker pays here from a hundred jobs: otherwise the thread would take turns with MkDocs
+        self._results = parallel.ordered_imap(_render_job, jobs, workers=1, min_items=max(1, parallel.MIN_ITEMS // 20))
+        self._thread = threading.Thread(target=self._run_in_background, args=(jobs,), name="briefdesk-render",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run_in_background(self, jobs) -> None:
+        try:
+            self._collect(jobs, self._results)
+            _give_back_memory()
+            self.corpus.timings["render in background"] = time.perf_counter() - self._started
+        except BaseException as exc:  # handed to whoever waits: pages, wait()
+            self.error = exc
+            for out in (self.corpus.pages, self.corpus.heads, self.corpus.assets):
+                if isinstance(out, PackPages):
+                    out.fail(exc)
+
+    def run(self) -> None:
+        """Make everything now (two worker processes for a large corpus)."""
+        jobs = self._jobs(None)
+        self._collect(jobs, parallel.ordered_imap(_render_job, jobs))
+
+    def wait(self) -> None:
+        """Until everything is made; the background's error, if it failed."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """Stop making pages (the build failed)."""
+        if self._results is not None:
+            self._results.close()
+
+    def _collect(self, jobs, results) -> None:
+        corpus, settings, memo = self.corpus, self.settings, self.memo
+        pages, heads, assets = corpus.pages, corpus.heads, corpus.assets
+        index = {b.page_path: i for i, b in enumerate(corpus.briefings)}
+        entries: list[Any] = [None] * len(corpus.briefings)  # each briefing's line or entry in the archive's files
+        for i, hit in enumerate(self._reused):
+            if hit:
+                entries[i] = _RENDERED[self.keys[i]][0]
+        for kind, what, _ in jobs:
+            made = next(results)
+            if kind != "briefing":
+                pages.put(what[0], made)
+                continue
+            briefing_entries, briefing_pages, briefing_heads, briefing_assets = made
+            i = index[what.page_path]
             for src, text in briefing_pages.items():
                 pages.put(src, text)
             heads.update(briefing_heads)
             assets.update(briefing_assets)
-            if caching:
-                _RENDERED[key] = (briefing_entries, list(briefing_pages), list(briefing_heads), list(briefing_assets))
-        entries.append(briefing_entries)
-        if caching:
-            kept[key] = _RENDERED[key]
-    fresh.close()
-    if caching:  # only what this build rendered or reused
-        _RENDERED.clear()
-        _RENDERED.update(kept)
-    assets.update(citing.archive_downloads([e[2:] for e in entries]))
-    assets["data/briefings.json"] = export.json_lines_array(e[0] for e in entries)
-    assets["data/briefings.csv"] = export.csv_table(e[1] for e in entries)
-    del entries
-    assets.update(feeds.feed_files(corpus.briefings, settings, memo))
-    assets["robots.txt"] = publish.robots_txt(settings)
-    intro = (
-        "Every briefing in the archive. Each is one article from the sources, cleaned and "
-        "described; see [About](../about.md) for how.\n"
-    )
-    for src, text in listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings,
-                                             settings.per_page, memo).items():
-        pages.put(src, text)
-    for src, text in taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, memo).items():
-        pages.put(src, text)
-    for old, new in sorted(corpus.assignment.redirects.items()):
-        assets[old + "index.html"] = listing.redirect_html(old, new, settings.site_url)
-    for b in corpus.briefings:
-        short = f"b/{b.id}/"
-        assets[short + "index.html"] = listing.redirect_html(short, b.url, settings.site_url, title=b.title)
-    for url, (bid, reason) in sorted(corpus.assignment.withdrawn.items()):
-        pages.put(listing.url_to_src(url), listing.withdrawn_md(bid, reason))
-    from .provmap import DEFAULT_CSS
-
-    assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
-    assets["data/build-report.json"] = export.report_json(corpus.report())
-    for out in (pages, heads, assets, memo):
-        out.finish()
-    corpus.pages = pages
-    corpus.assets = assets
-    corpus.heads = heads
+            entries[i] = briefing_entries
+            if self.caching:
+                _RENDERED[self.keys[i]] = (briefing_entries, list(briefing_pages), list(briefing_heads),
+                                           list(briefing_assets))
+        results.close()
+        if self.caching:  # only what this build rendered or reused
+            kept = {key: _RENDERED[key] for key in self.keys}
+            _RENDERED.clear()
+            _RENDERED.update(kept)
+            for src, make in self.listings.items():
+                pages.put(src, make())
+        assets.update(citing.archive_downloads([e[2:] for e in entries]))
+        assets[_JSON_EXPORT] = export.json_lines_array(e[0] for e in entries)
+        assets[_CSV_EXPORT] = export.csv_table(e[1] for e in entries)
+        del entries
+        missing = [src for src in self.asset_sources if src not in assets]
+        if missing:
+            raise RuntimeError(f"expected files not made: {', '.join(missing[:5])}")
+        for out in (pages, heads, assets, memo):
+            out.finish()
 
 
 def _earlier_version(b: Briefing, old: dict, settings: Settings) -> Briefing:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -159,19 +161,29 @@ def _front(title: str) -> str:
 
 
 def _paginated(base: str, heading: str, intro_html: str, items: list[Briefing], per_page: int,
-               item_fn=None, memo: Memo | None = None) -> dict[str, str]:
+               item_fn=None, memo: Memo | None = None) -> dict[str, Callable[[], str]]:
+    """{source path: maker} for a list cut into pages; each maker returns its page's Markdown."""
     pages = max(1, -(-len(items) // per_page))
-    out = {}
-    for n in range(1, pages + 1):
-        url = page_url(base, n)
-        chunk = items[(n - 1) * per_page : n * per_page]
-        title = heading if n == 1 else f"{heading} (page {n} of {pages})"
-        body = item_fn(chunk, url) if item_fn else list_html(chunk, url, memo)
-        out[url_to_src(url)] = "\n".join([
-            _front(title), f"# {md_inline(title)}\n", intro_html if n == 1 else "",
-            body + "\n", pager_html(base, n, pages, url) + "\n",
-        ])
-    return out
+    return {url_to_src(page_url(base, n)): partial(_paginated_page, base, heading, intro_html, items, per_page,
+                                                   item_fn, memo, n, pages)
+            for n in range(1, pages + 1)}
+
+
+def _paginated_page(base: str, heading: str, intro_html: str, items: list[Briefing], per_page: int,
+                    item_fn, memo: Memo | None, n: int, pages: int) -> str:
+    url = page_url(base, n)
+    chunk = items[(n - 1) * per_page : n * per_page]
+    title = heading if n == 1 else f"{heading} (page {n} of {pages})"
+    body = item_fn(chunk, url) if item_fn else list_html(chunk, url, memo)
+    return "\n".join([
+        _front(title), f"# {md_inline(title)}\n", intro_html if n == 1 else "",
+        body + "\n", pager_html(base, n, pages, url) + "\n",
+    ])
+
+
+def _ready(text: str) -> Callable[[], str]:
+    """A maker for a page made already."""
+    return partial(str, text)
 
 
 def _mentions_html(category: str, eid: str, memo: Memo):
@@ -222,11 +234,14 @@ def _snippet(text: str, label: dict[str, Any]) -> str:
 
 
 def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int,
-                   memo: Memo | None = None) -> dict[str, str]:
-    """Every topic, place and actor page and the archive; ``memo`` keeps list entries for the next build."""
+                   memo: Memo | None = None) -> dict[str, Callable[[], str]]:
+    """Every topic, place and actor page and the archive, as {source path: maker}: which
+    pages there are is known at once, and each maker returns its page's Markdown when
+    called (the pipeline may call them in another process). ``memo`` keeps list entries
+    for the next build."""
     memo = memo or Memo()
     vocab, _ = load_vocabulary(editorial_dir)
-    pages: dict[str, str] = {}
+    pages: dict[str, Callable[[], str]] = {}
     members: dict[str, dict[str, list[Briefing]]] = {c: defaultdict(list) for c in KIND_DIRS}
     for b in briefings:  # already newest first
         for cat, labels in (("topics", b.topics), ("places", b.regions), ("actors", b.actors)):
@@ -249,7 +264,7 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
         pages.update(_paginated(f"topics/{tid}/", topic.label, intro, items, per_page, memo=memo))
         rows.append(f'<li><a href="{h(tid)}/">{h(topic.label)}</a> <span class="bd-count">({len(items):,})</span>'
                     f'<p class="bd-list__summary">{h(topic.description)}</p></li>')
-    pages["topics/index.md"] = (_front("Topics") + "# Topics\n\n"
+    pages["topics/index.md"] = _ready(_front("Topics") + "# Topics\n\n"
                                 '<p>Every briefing is assigned topics from its text by the terms in the editors’ '
                                 'vocabulary; each briefing shows the evidence. See <a href="../about/">About</a>.</p>\n\n'
                                 f'<ul class="bd-index">{"".join(rows)}</ul>\n')
@@ -284,7 +299,7 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
     abroad_html = ("<h2 id=\"across-the-border\">Across the border</h2>\n<ul class=\"bd-index\">" + "".join(
         f'<li><a href="{h(p.id)}/">{h(p.name)}</a> <span class="bd-count">({counts[p.id]:,})</span></li>' for p in abroad)
         + "</ul>\n") if abroad else ""
-    pages["places/index.md"] = (
+    pages["places/index.md"] = _ready(
         _front("Places") + "# Places\n\n"
         '<p>How many briefings concern each province (a city counts for its province). Select a province '
         'for its briefings.</p>\n\n'
@@ -303,21 +318,21 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
         intro = also + f'<p class="bd-count">Mentioned in {len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first.</p>\n'
         pages.update(_paginated(f"actors/{aid}/", actor.name, intro, items, per_page, _mentions_html("actors", aid, memo)))
         rows.append(f'<li><a href="{h(aid)}/">{h(actor.name)}</a> <span class="bd-count">({len(items):,})</span></li>')
-    pages["actors/index.md"] = (_front("Actors") + "# Actors\n\n<p>State and party bodies and people named in the "
+    pages["actors/index.md"] = _ready(_front("Actors") + "# Actors\n\n<p>State and party bodies and people named in the "
                                 f'briefings.</p>\n\n<ul class="bd-index">{"".join(rows)}</ul>\n')
 
     pages.update(archive_pages(briefings, per_page, memo))
     return pages
 
 
-def archive_pages(briefings: list[Briefing], per_page: int, memo: Memo | None = None) -> dict[str, str]:
+def archive_pages(briefings: list[Briefing], per_page: int, memo: Memo | None = None) -> dict[str, Callable[[], str]]:
     """By year (each year's page lists its briefings by month, paginated); undated ones
-    are listed under their own heading, never given a date."""
+    are listed under their own heading, never given a date. {source path: maker}."""
     years: dict[str, list[Briefing]] = defaultdict(list)
     undated: list[Briefing] = []
     for b in briefings:
         (years[b.date[:4]] if b.date else undated).append(b)
-    pages: dict[str, str] = {}
+    pages: dict[str, Callable[[], str]] = {}
     rows = []
     for year in sorted(years, reverse=True):
         items = years[year]
@@ -347,6 +362,6 @@ def archive_pages(briefings: list[Briefing], per_page: int, memo: Memo | None = 
                             '<p>The sources of these briefings do not state when they were published, and the '
                             'archive does not guess.</p>\n', undated, per_page, memo=memo))
     rows.append(f'<li><a href="undated/">Date not stated in the source</a> <span class="bd-count">({len(undated):,})</span></li>')
-    pages["archive/index.md"] = (_front("Archive") + "# Archive\n\n<p>Briefings by the year their source was "
+    pages["archive/index.md"] = _ready(_front("Archive") + "# Archive\n\n<p>Briefings by the year their source was "
                                  f'published.</p>\n\n<ul class="bd-index">{"".join(rows)}</ul>\n')
     return pages
