@@ -115,3 +115,20 @@ def test_odd_files_accounted_for(tmp_path):
     assert set(got) == {".hidden.txt", "notes.docx", "orphan.yml"}
     assert [a.source_file for a in result.articles] == ["with space é.txt"]
     assert result.articles[0].metadata["id"] == "with-space-e"
+
+
+def test_each_article_carries_the_id_git_gives_its_bytes(tmp_path):
+    """The registry's versions record the source file's git blob id; the reader gives it
+    from the bytes it read (the file is not read a second time), as `git hash-object` does."""
+    import subprocess
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "crlf.txt").write_bytes("Prices rose in Hyesan.\r\n\r\nRice went up — again.\r\n".encode("utf-8"))
+    (src / "bom.txt").write_bytes(b"\xef\xbb\xbfTraders in Sinuiju said so.\n")
+    result = discover(src)
+    for article in result.articles:
+        expected = subprocess.run(["git", "hash-object", str(src / article.source_file)], capture_output=True,
+                                  text=True, check=True).stdout.strip()
+        assert article.git_blob == expected
+    assert len({a.git_blob for a in result.articles}) == 2

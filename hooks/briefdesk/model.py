@@ -38,6 +38,7 @@ class SourceArticle:
     encoding: str = "utf-8"
     normalisations: list[str] = field(default_factory=list)
     content_hash: str = ""
+    git_blob: str = ""  # the id git gives the source file's bytes (versions.git_blob_sha)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Briefing:
     versions: list[dict[str, Any]] = field(default_factory=list)  # earlier versions: number, url, dates
     superseded_by: int | None = None  # set on an earlier version's briefing
     neighbours: dict[str, dict[str, str]] = field(default_factory=dict)  # "newer"/"older": {url, title}
+    git_blob: str = ""  # the source file's git id as read for this build (SourceArticle.git_blob)
 
     @property
     def page_path(self) -> str:

@@ -177,9 +177,11 @@ def build_corpus(settings: Settings, background: bool = False) -> Corpus:
             _CACHE[keys[i]] = outcome
         else:
             refusals.append(Refusal(result.articles[i].source_file, outcome))
-    for key in keys:
+    for article, key in zip(result.articles, keys):
         if key in _CACHE:
-            described.append(_CACHE[key].for_build())
+            fresh_briefing = _CACHE[key].for_build()
+            fresh_briefing.git_blob = article.git_blob  # the bytes read now (the key is of the text)
+            described.append(fresh_briefing)
     timings["clean+describe"] = time.perf_counter() - t0
 
     registry = Registry.load(settings.registry_path)

@@ -26,6 +26,7 @@ import yaml
 
 from . import parallel
 from .model import Refusal, RefusedError, SourceArticle
+from .versions import git_blob_sha
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 METADATA_SUFFIXES = (".yml", ".yaml")
@@ -314,6 +315,7 @@ def read_article(path: Path, rel: str, sidecar: Path | None, sidecar_rel: str | 
         encoding=encoding,
         normalisations=notes,
         content_hash=digest,
+        git_blob=git_blob_sha(raw),  # for the registry's versions, without reading the file again
     )
 
 

@@ -41,6 +41,13 @@ def _from_git(blob: str, cwd: Path) -> bytes | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
+def _blob_of(path: Path) -> str:
+    try:
+        return git_blob_sha(path.read_bytes())
+    except OSError:
+        return git_blob_sha(b"")
+
+
 def store_path(store_dir: Path, bid: str, version: int) -> Path:
     return store_dir / bid / f"v{version}.txt"
 
@@ -54,11 +61,7 @@ def track(registry, briefings: list[Briefing], source_dir: Path, store_dir: Path
         entry = registry.entries.get(b.id)
         if entry is None:
             continue
-        try:
-            raw = (source_dir / b.source_file).read_bytes()
-        except OSError:
-            raw = b""
-        blob = git_blob_sha(raw)
+        blob = b.git_blob or _blob_of(source_dir / b.source_file)  # read already, in a build
         if not entry.versions:
             entry.versions.append({"version": 1, "sha256": b.content_hash, "git_blob": blob, "recorded": date})
         elif entry.versions[-1]["sha256"] != b.content_hash:
