@@ -130,6 +130,8 @@ except BaseException as exc:  # record, do not hide
     info["error"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
 info["wall_s"] = time.perf_counter() - t0
 info["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# the largest child process: a pipeline worker or, when the build indexes, Pagefind
+info["largest_child_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 if "corpus" in keep:  # after the build: a render in the background has finished by now
     corpus = keep["corpus"]
     info["timings"] = dict(corpus.timings)
