@@ -1,8 +1,8 @@
 """Rebuilds: the build-cache folder, the HTML spool, and `mkdocs serve --dirty`.
 
-The cache folder (`.cache/briefdesk/`) holds the generated pages between builds; a page
-is rewritten only when its text changes, so its modification time tells `mkdocs serve
---dirty` what to rebuild. None of that may change what a build produces.
+The cache folder (`.cache/briefdesk/`) holds the generated pages between builds, one pack
+file per kind with the content hash of every page; a page whose hash changed is what
+`mkdocs serve --dirty` rebuilds. None of that may change what a build produces.
 """
 
 from __future__ import annotations

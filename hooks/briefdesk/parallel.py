@@ -91,7 +91,10 @@ class _PoolResults:
             _JOB.clear()
 
     def __del__(self) -> None:
-        self.close()
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit the pool may be half gone
+            pass
 
 
 def ordered_imap(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int | None = None,
