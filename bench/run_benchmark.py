@@ -553,8 +553,10 @@ def render_report(results: dict) -> str:
         lines += ["### The search index in the build", "",
                   "Pagefind indexes the briefing pages in parts (`search_part_size`, 4,000), one part at a time, each as "
                   "soon as MkDocs has rendered its briefings (hooks/briefdesk/search.py). *Waited*: the build's wait for the "
-                  "last parts once every page is written. *Without index*: the same cold build with indexing switched "
-                  "off, run just after; the difference is what indexing adds (two runs on a shared machine: noisy).",
+                  "last parts once every page is written. *Without index*: the same cold build with Pagefind switched "
+                  "off, run just after (the build still lays out and stages each briefing's search document, so it is "
+                  "slower than a build with no search at all); the difference is what indexing adds (two runs on a "
+                  "shared machine: noisy).",
                   "",
                   "| briefings | parts | Pagefind s (wall, from the first part) | Pagefind CPU s | Pagefind peak MB (largest part) | "
                   "waited s | cold s | without index s | indexing adds s |",
