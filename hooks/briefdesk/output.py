@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _FORMAT = 1
+_PACK_FORMAT = 1
 
 
 class MemoryPages(dict):
@@ -54,7 +55,33 @@ class MemoryPages(dict):
         pass
 
 
-class FolderPages(Mapping[str, str]):
+def _read_manifest(path: Path, fmt: int, key: str) -> dict[str, Any] | None:
+    """What an output's finish() recorded, or None when it is missing, damaged or of
+    another format (the next build then starts afresh)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != fmt or not isinstance(data.get(key), dict):
+        return None
+    return data[key]
+
+
+class _Writable:
+    """``out[src] = text`` and ``out.update({...})`` for an output that has ``put``."""
+
+    def put(self, src: str, text: str) -> None:
+        raise NotImplementedError
+
+    def __setitem__(self, src: str, text: str) -> None:
+        self.put(src, text)
+
+    def update(self, items: Mapping[str, str]) -> None:
+        for src, text in items.items():
+            self.put(src, text)
+
+
+class FolderPages(_Writable, Mapping[str, str]):
     """Files written to ``root/<kind>/<path>``, each only when its text changed.
 
     The pipeline uses three kinds: ``pages`` (Markdown for MkDocs), ``assets`` (exports,
@@ -70,22 +97,13 @@ class FolderPages(Mapping[str, str]):
         self._manifest = self.root / f"{kind}.manifest.json"
         self._hashes: dict[str, str] = {}
         self.written = 0
-        self._previous = self._load_manifest()
+        self._previous = _read_manifest(self._manifest, _FORMAT, "pages")
         if self._previous is None:  # unknown state: start from an empty folder
             shutil.rmtree(self.folder, ignore_errors=True)
             self._previous = {}
         self.folder.mkdir(parents=True, exist_ok=True)
         # until finish() records this build, the folder's state is unknown to the next one
         self._manifest.unlink(missing_ok=True)
-
-    def _load_manifest(self) -> dict[str, str] | None:
-        try:
-            data = json.loads(self._manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("pages"), dict):
-            return None
-        return data["pages"]
 
     def put(self, src: str, text: str) -> None:
         data = text.encode("utf-8")
@@ -131,13 +149,6 @@ class FolderPages(Mapping[str, str]):
     def path(self, src: str) -> str:
         return f"{self.folder}/{src.replace('/', '~')}" if self.flat else f"{self.folder}/{src}"
 
-    def __setitem__(self, src: str, text: str) -> None:
-        self.put(src, text)
-
-    def update(self, items: Mapping[str, str]) -> None:
-        for src, text in items.items():
-            self.put(src, text)
-
     def __getitem__(self, src: str) -> str:
         if src not in self._hashes:
             raise KeyError(src)
@@ -151,7 +162,7 @@ class FolderPages(Mapping[str, str]):
         return len(self._hashes)
 
 
-class PackPages(Mapping[str, str]):
+class PackPages(_Writable, Mapping[str, str]):
     """Files of one kind written one after another into ``root/<kind>.pack``; where each is
     (offset, length) and its content hash go to ``root/<kind>.manifest.json`` when the
     build finishes. A crash before that leaves no manifest: the next build starts afresh.
@@ -173,7 +184,7 @@ class PackPages(Mapping[str, str]):
         self.pack = self.root / f"{kind}.pack"
         self._manifest = self.root / f"{kind}.manifest.json"
         self._prev_pack = self.root / f"{kind}.pack.prev"
-        self._previous = self._load_manifest() or {}
+        self._previous = _read_manifest(self._manifest, _PACK_FORMAT, "files") or {}
         self._prev_fd: int | None = None
         shutil.rmtree(self.root / kind, ignore_errors=True)  # a cache from before packs: one file a page
         if self._previous and self.pack.is_file():
@@ -191,15 +202,6 @@ class PackPages(Mapping[str, str]):
         self._expected: set[str] = set()
         self._closed = False  # finish() or fail(): nothing more will come
         self._error: BaseException | None = None
-
-    def _load_manifest(self) -> dict[str, list] | None:
-        try:
-            data = json.loads(self._manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("format") != _PACK_FORMAT or not isinstance(data.get("files"), dict):
-            return None
-        return data["files"]
 
     def _append(self, src: str, data: bytes, digest: str) -> None:
         with self._ready:
@@ -278,13 +280,6 @@ class PackPages(Mapping[str, str]):
         offset, length, _ = self._entry(src)
         return os.pread(self._fd, length, offset)
 
-    def __setitem__(self, src: str, text: str) -> None:
-        self.put(src, text)
-
-    def update(self, items: Mapping[str, str]) -> None:
-        for src, text in items.items():
-            self.put(src, text)
-
     def __getitem__(self, src: str) -> str:
         return self.read_bytes(src).decode("utf-8")
 
@@ -312,7 +307,6 @@ class PackPages(Mapping[str, str]):
                     pass
 
 
-_PACK_FORMAT = 1
 _NONE = object()
 
 
