@@ -84,14 +84,12 @@ class _Writable:
 class FolderPages(_Writable, Mapping[str, str]):
     """Files written to ``root/<kind>/<path>``, each only when its text changed.
 
-    The pipeline uses three kinds: ``pages`` (Markdown for MkDocs), ``assets`` (exports,
-    citation files, feeds, redirects: copied into the site as they are) and ``heads``
-    (each page's extra ``<head>`` tags)."""
+    The hooks use it for the hand-written pages whose placeholders they fill in (kind
+    ``filled``); the pipeline's pages, heads and exports go to :class:`PackPages`."""
 
-    def __init__(self, root: Path, kind: str = "pages", flat: bool = False) -> None:
+    def __init__(self, root: Path, kind: str = "pages") -> None:
         self.root = Path(root)
         self.kind = kind
-        self.flat = flat  # one folder, no subfolders (for files nothing else reads by path)
         self._made: set[str] = set()
         self.folder = self.root / kind
         self._manifest = self.root / f"{kind}.manifest.json"
@@ -147,7 +145,7 @@ class FolderPages(_Writable, Mapping[str, str]):
         self._hashes = {}
 
     def path(self, src: str) -> str:
-        return f"{self.folder}/{src.replace('/', '~')}" if self.flat else f"{self.folder}/{src}"
+        return f"{self.folder}/{src}"
 
     def __getitem__(self, src: str) -> str:
         if src not in self._hashes:
