@@ -308,3 +308,97 @@ def test_label_candidates_are_the_most_shared_then_the_first_columns():
         got_r, got_c = rel._label_candidates(lab, s)
         want_r, want_c = _label_candidates_by_lexsort(lab, s)
         assert len(got_r) > n and (got_r == want_r).all() and (got_c == want_c).all()
+
+
+# ---------------------------------------------------------------------------
+# the clustered search of the projection (archives of clustered_min_docs and more)
+
+def _clustered_vectors(n=4000, dims=32, groups=80, noise=0.9, seed=0):
+    """Unit rows around ``groups`` random centres, noisy enough that clusters overlap."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((groups, dims))
+    p = centres[rng.integers(0, groups, n)] + noise * rng.standard_normal((n, dims))
+    p /= np.linalg.norm(p, axis=1)[:, None]
+    return p.astype(np.float32)
+
+
+def _found(rows, cols, n):
+    found = [set() for _ in range(n)]
+    for a, b in zip(rows.tolist(), cols.tolist()):
+        found[a].add(b)
+    return found
+
+
+def test_clustered_search_finds_the_nearest_rows():
+    p = _clustered_vectors()
+    m = 10
+    s = p @ p.T
+    np.fill_diagonal(s, -np.inf)
+    truth = np.argsort(-s, axis=1, kind="stable")[:, :m]
+
+    def recall(probes):
+        rows, cols = rel._clustered_candidates(p, m, RelatedSettings(cluster_size=50, cluster_probes=probes))
+        assert (np.bincount(rows, minlength=len(p)) <= m).all() and not (rows == cols).any()
+        found = _found(rows, cols, len(p))
+        return (np.mean([len(set(truth[i]) & found[i]) / m for i in range(len(p))]),
+                np.mean([truth[i][0] in found[i] for i in range(len(p))]))
+
+    near, first = recall(8)
+    assert near >= 0.98 and first >= 0.99
+    # searching the own cluster only misses neighbours across its border: probing matters
+    assert recall(1)[0] < near - 0.05
+
+
+def test_clustered_search_is_deterministic():
+    p = _clustered_vectors(n=1500)
+    settings = RelatedSettings(cluster_size=40, cluster_probes=4)
+    first = rel._clustered_candidates(p, 10, settings)
+    again = rel._clustered_candidates(p.copy(), 10, settings)
+    assert all((a == b).all() for a, b in zip(first, again))
+
+
+def test_clustered_search_splits_clusters_of_near_identical_rows():
+    """1,000 copies of one text would make one k-means cluster 1,000 rows big, and its
+    search cost the square of that: no cluster may exceed twice cluster_size."""
+    p = np.concatenate([np.repeat(_clustered_vectors(n=1, seed=5), 1000, axis=0), _clustered_vectors(n=300)])
+    settings = RelatedSettings(cluster_size=50, cluster_probes=4)
+    assign, probes, clusters = rel._clusters(p, settings)
+    assert np.bincount(assign, minlength=clusters).max() <= 100
+    assert probes.shape == (len(p), 4) and probes.max() < clusters
+    rows, cols = rel._clustered_candidates(p, 10, settings)
+    assert (np.bincount(rows, minlength=len(p)) == 10).all()
+    copies = rows < 1000
+    assert (cols[copies] < 1000).all()  # a copy's nearest are other copies
+
+
+def test_clustered_search_with_one_cluster_is_the_all_pairs_search():
+    docs = _random_corpus(n=80)
+    pairwise = compute_related(docs, RelatedSettings(exact_max_docs=0, text_candidates=10))
+    clustered = compute_related(docs, RelatedSettings(exact_max_docs=0, text_candidates=10,
+                                                      clustered_min_docs=0, cluster_size=100))
+    assert clustered == pairwise
+
+
+def test_clustered_search_keeps_what_readers_see():
+    """Many small clusters: the related lists stay those of the all-pairs search."""
+    docs = _random_corpus(n=600, seed=9)
+    pairwise = compute_related(docs, RelatedSettings(exact_max_docs=0, text_candidates=10))
+    settings = RelatedSettings(exact_max_docs=0, text_candidates=10, clustered_min_docs=0,
+                               cluster_size=20, cluster_probes=8)
+    clustered = compute_related(docs, settings)
+    assert clustered == compute_related(list(reversed(docs)), settings)
+    same = np.mean([ids(pairwise, i) == ids(clustered, i) for i in pairwise])
+    kept = sum(r.score for v in clustered.values() for r in v) / sum(r.score for v in pairwise.values() for r in v)
+    # (with 1 probe: 11 % of the lists stay the same, 97.2 % of the score is kept)
+    assert same >= 0.95 and kept >= 0.999
+
+
+def test_clustered_search_settings(tmp_path):
+    s = load_settings(_write(tmp_path, "c.yml", "related:\n  candidates:\n    clustered_min_docs: 1000\n"
+                             "    cluster_size: 100\n    cluster_probes: 4\n    cluster_iterations: 3\n"))
+    assert (s.clustered_min_docs, s.cluster_size, s.cluster_probes, s.cluster_iterations) == (1000, 100, 4, 3)
+    for bad in ("cluster_size: 1", "cluster_probes: 0", "cluster_iterations: -1"):
+        with pytest.raises(ValueError):
+            load_settings(_write(tmp_path, "bad.yml", f"related:\n  candidates:\n    {bad}\n"))
+    shipped = load_settings(ROOT / "hooks" / "editorial" / "related.yml")
+    assert shipped.clustered_min_docs > shipped.exact_max_docs

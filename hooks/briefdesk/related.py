@@ -22,6 +22,10 @@ How it scales (no pure-Python all-pairs loop):
    ``projection_dims`` dense columns, dense BLAS products). Articles sharing a *rare*
    topic or place (carried by at most ``rare_label_max_docs`` articles) are added as
    candidates through an inverted index (sparse label matrix product).
+   From ``candidates.clustered_min_docs`` articles on, the projection is not compared
+   pair by pair but searched by clusters (spherical k-means, then each article against
+   the articles of its ``cluster_probes`` nearest clusters), so the cost grows with the
+   number of articles, not with its square; see ``_clustered_candidates``.
 3. Every candidate pair is rescored exactly (true TF-IDF cosine, Jaccards; a pair that
    is a candidate both ways round is computed once); the top k per article are kept,
    ordered by score (rounded to 4 places) then by id.
@@ -105,6 +109,11 @@ class RelatedSettings:
     projection_dims: int = 256
     projection_seed: int = 0
     chunk_cells: int = 40_000_000  # rows per chunk = chunk_cells // number of docs
+    # from this many docs on, the projection's neighbours are searched by clusters
+    clustered_min_docs: int = 30_000
+    cluster_size: int = 250  # docs per cluster (k-means on the projection)
+    cluster_probes: int = 32  # clusters searched per doc, its own among them
+    cluster_iterations: int = 10  # k-means rounds
     workers: int = 1  # processes for tokenising; 0 = all CPUs
 
 
@@ -121,6 +130,8 @@ _CAND_KEYS = {
     "rare_label_max_docs": "rare_label_max_docs", "exact_max_docs": "exact_max_docs",
     "projection_dims": "projection_dims", "projection_seed": "projection_seed",
     "chunk_cells": "chunk_cells", "workers": "workers",
+    "clustered_min_docs": "clustered_min_docs", "cluster_size": "cluster_size",
+    "cluster_probes": "cluster_probes", "cluster_iterations": "cluster_iterations",
 }
 
 
@@ -166,6 +177,8 @@ def settings_from_mapping(data: Mapping[str, Any] | None) -> RelatedSettings:
     s = RelatedSettings(**values)
     if s.k < 0 or s.text_candidates < 1 or s.projection_dims < 8 or s.n_features < 16:
         raise ValueError("related.yml: count >= 0, candidates.text >= 1, projection_dims >= 8, n_features >= 16")
+    if s.cluster_size < 2 or s.cluster_probes < 1 or s.cluster_iterations < 0:
+        raise ValueError("related.yml: candidates.cluster_size >= 2, cluster_probes >= 1, cluster_iterations >= 0")
     return s
 
 
@@ -374,6 +387,8 @@ def _text_candidates(x: sp.csr_matrix, settings: RelatedSettings) -> tuple[np.nd
         xt = sp.csr_matrix(sp.vstack([x, sp.csr_matrix((npad - n, x.shape[1]), dtype=np.float32)])).T.tocsr()
     else:
         p = _projection(x, settings.projection_dims, settings.projection_seed)
+        if n >= settings.clustered_min_docs:
+            return _clustered_candidates(p, m, settings)
         ppad = np.zeros((npad, p.shape[1]), dtype=np.float32)
         ppad[:n] = p
         del p
@@ -396,6 +411,168 @@ def _text_candidates(x: sp.csr_matrix, settings: RelatedSettings) -> tuple[np.nd
         out_r.append(rr[ok])
         out_c.append(cols[ok])
     return np.concatenate(out_r).astype(np.int64), np.concatenate(out_c).astype(np.int64)
+
+
+# ---------------------------------------------------------------------------
+# clustered search of the projection (large archives)
+#
+# Every pair's dot product costs n^2 * dims: most of the stage at 100,000 articles, and
+# four times that at twice the size. From ``clustered_min_docs`` on, the projection is
+# searched like an inverted-file index instead: spherical k-means groups the articles
+# in clusters of about ``cluster_size`` (C = n / cluster_size of them); each article is
+# compared with the articles of the ``cluster_probes`` clusters whose centres are
+# nearest it. Cost: n * probes * cluster_size * dims for the search, which is linear.
+# Finding the nearest centres (n * C * dims) and learning them on 64 rows a cluster
+# (64 * C * C * dims a round) still grow with n^2, but with cluster_size 250 both
+# together are about 1/70 of the all-pairs products (BENCHMARKS.md has the figures).
+
+def _nearest_centres(p: np.ndarray, centres: np.ndarray, count: int, chunk_cells: int) -> np.ndarray:
+    """Indices of the ``count`` centres nearest each row (best first), in row chunks."""
+    n, c = len(p), len(centres)
+    count = min(count, c)
+    out = np.empty((n, count), dtype=np.int64)
+    step = max(1, chunk_cells // max(c, 1))
+    for r0 in range(0, n, step):
+        s = p[r0:r0 + step] @ centres.T
+        if count == 1:
+            out[r0:r0 + step, 0] = np.argmax(s, axis=1)
+            continue
+        top = np.argpartition(-s, count - 1, axis=1)[:, :count] if count < c else np.broadcast_to(np.arange(c), s.shape)
+        top = np.sort(top, axis=1)  # ties go to the lower centre
+        vals = np.take_along_axis(s, top, axis=1)
+        out[r0:r0 + step] = np.take_along_axis(top, np.argsort(-vals, axis=1, kind="stable"), axis=1)
+    return out
+
+
+def _centres(p: np.ndarray, assign: np.ndarray, clusters: int, previous: np.ndarray | None = None) -> np.ndarray:
+    """Normalised mean of each cluster's rows; an empty cluster keeps its previous centre."""
+    n = len(p)
+    member = sp.csr_matrix((np.ones(n, np.float32), (assign, np.arange(n))), shape=(clusters, n))
+    sums = np.asarray(member @ p, dtype=np.float32)
+    norms = np.linalg.norm(sums, axis=1)
+    live = norms > 0
+    out = np.zeros_like(sums) if previous is None else previous.copy()
+    out[live] = sums[live] / norms[live, None]
+    return out
+
+
+_TRAIN_PER_CLUSTER = 64  # k-means learns its centres from this many rows per cluster
+
+
+def _kmeans(p: np.ndarray, clusters: int, iterations: int, seed: int, chunk_cells: int) -> np.ndarray:
+    """Spherical k-means (Lloyd, cosine) from ``clusters`` distinct rows picked by
+    ``seed``, learnt on at most ``_TRAIN_PER_CLUSTER`` rows a cluster: the centres."""
+    rng = np.random.default_rng(seed)
+    n = len(p)
+    train = p if n <= _TRAIN_PER_CLUSTER * clusters else p[np.sort(rng.choice(n, _TRAIN_PER_CLUSTER * clusters, replace=False))]
+    centres = train[np.sort(rng.choice(len(train), clusters, replace=False))].copy()
+    assign = _nearest_centres(train, centres, 1, chunk_cells)[:, 0]
+    for _ in range(iterations):
+        centres = _centres(train, assign, clusters, centres)
+        new = _nearest_centres(train, centres, 1, chunk_cells)[:, 0]
+        if np.array_equal(new, assign):
+            break
+        assign = new
+    return centres
+
+
+def _clusters(p: np.ndarray, settings: RelatedSettings) -> tuple[np.ndarray, np.ndarray, int]:
+    """(cluster of each row, the clusters each row searches, nearest first, number of
+    clusters). No cluster holds more than twice ``cluster_size`` rows: an oversized
+    k-means cluster is clustered again, and what is still too big (near-identical
+    rows) is cut in runs of ``cluster_size``."""
+    n, size = len(p), settings.cluster_size
+    clusters = -(-n // size)
+    centres = _kmeans(p, clusters, settings.cluster_iterations, settings.projection_seed, settings.chunk_cells)
+    probes = _nearest_centres(p, centres, settings.cluster_probes, settings.chunk_cells)
+    assign = probes[:, 0].copy()
+    counts = np.bincount(assign, minlength=clusters)
+    if counts.max() <= 2 * size:
+        return assign, probes, clusters
+    out = np.empty(n, dtype=np.int64)
+    clusters = 0
+    order = np.argsort(assign, kind="stable")
+    starts = np.concatenate(([0], np.cumsum(counts)))
+    for c in range(len(counts)):
+        members = order[starts[c]:starts[c + 1]]
+        if len(members) <= 2 * size:
+            out[members] = clusters
+            clusters += int(len(members) > 0)
+            continue
+        sub_centres = _kmeans(p[members], -(-len(members) // size), settings.cluster_iterations,
+                              settings.projection_seed + 1 + c, settings.chunk_cells)
+        sub = _nearest_centres(p[members], sub_centres, 1, settings.chunk_cells)[:, 0]
+        for s in np.unique(sub).tolist():
+            part = members[sub == s]
+            run = size if len(part) > 2 * size else len(part)
+            for r0 in range(0, len(part), run):
+                out[part[r0:r0 + run]] = clusters
+                clusters += 1
+    probes = _nearest_centres(p, _centres(p, out, clusters), settings.cluster_probes, settings.chunk_cells)
+    return out, probes, clusters
+
+
+def _clustered_candidates(p: np.ndarray, m: int, settings: RelatedSettings) -> tuple[np.ndarray, np.ndarray]:
+    """The (about) m nearest rows of each row of p by dot product, searched cluster by
+    cluster: first within its own cluster, then in the other probed clusters, where
+    only a row beating the m-th best found so far is kept."""
+    n = len(p)
+    assign, probes, clusters = _clusters(p, settings)
+    order = np.argsort(assign, kind="stable")
+    starts = np.concatenate(([0], np.cumsum(np.bincount(assign, minlength=clusters))))
+    members = [order[starts[c]:starts[c + 1]] for c in range(clusters)]
+
+    # 1. within its own cluster: the m best of each row, and the m-th as a bar
+    rows, cols, vals = [], [], []
+    bar = np.full(n, -np.inf, dtype=np.float32)
+    for mem in members:
+        if len(mem) < 2:
+            continue
+        s = p[mem] @ p[mem].T
+        np.fill_diagonal(s, -np.inf)
+        k = min(m, len(mem) - 1)
+        top = np.argpartition(-s, k - 1, axis=1)[:, :k]
+        v = np.take_along_axis(s, top, axis=1)
+        if k == m:
+            bar[mem] = v.min(axis=1)
+        rows.append(np.repeat(mem, k))
+        cols.append(mem[top].ravel())
+        vals.append(v.ravel())
+
+    # 2. the other probed clusters: whatever beats the bar
+    q = np.repeat(np.arange(n), probes.shape[1])
+    c = probes.ravel()
+    away = c != assign[q]
+    q, c = q[away], c[away]
+    by = np.argsort(c, kind="stable")
+    q, c = q[by], c[by]
+    bounds = np.searchsorted(c, np.arange(clusters + 1))
+    for ci in range(clusters):
+        qs = q[bounds[ci]:bounds[ci + 1]]
+        mem = members[ci]
+        if not len(qs) or not len(mem):
+            continue
+        s = p[qs] @ p[mem].T
+        qbar = bar[qs]
+        live = np.flatnonzero(s.max(axis=1) > qbar)  # most rows have no hit: skip them
+        hit_r, hit_c = np.nonzero(s[live] > qbar[live, None])
+        hit_r = live[hit_r]
+        rows.append(qs[hit_r])
+        cols.append(mem[hit_c])
+        vals.append(s[hit_r, hit_c])
+
+    if not rows:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    rows_a = np.concatenate(rows).astype(np.int64)
+    cols_a = np.concatenate(cols).astype(np.int64)
+    vals_a = np.concatenate(vals)
+    ok = np.isfinite(vals_a)
+    rows_a, cols_a, vals_a = rows_a[ok], cols_a[ok], vals_a[ok]
+    pick = np.lexsort((cols_a, -vals_a, rows_a))
+    rows_a, cols_a = rows_a[pick], cols_a[pick]
+    first = np.searchsorted(rows_a, rows_a, side="left")
+    keep = (np.arange(len(rows_a)) - first) < m
+    return rows_a[keep], cols_a[keep]
 
 
 def _label_matrix(label_sets: Sequence[Sequence[int]], n_labels: int) -> sp.csr_matrix:
