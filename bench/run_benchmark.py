@@ -78,6 +78,7 @@ TARGET_LARGEST_KB = 500
 TARGET_SERVE_S = 5.0
 TARGET_INDEX_S = 30.0   # issue 5: what search indexing adds to a 10,000-briefing build
 TARGET_INDEX_MB = 3072  # issue 5: and its memory
+TARGET_GROWTH_SLACK = 0.05  # a stage "grows as n log n" when its exponent is within this of n log n's
 
 # Runs one build or one pipeline in a fresh process; argv: mode project site out.json [pages_out]
 TIMED_BUILD = r'''
@@ -682,11 +683,31 @@ def targets(full: list, pipe: list, serve: list) -> list[str]:
         size = r["site"]["largest"]
         out.append(f"Largest page at {r['size']:,} under {TARGET_LARGEST_KB} KB: {kb(size[0])} KB (`{size[1]}`) → "
                    + ("met" if size[0] < TARGET_LARGEST_KB * 1024 else "**missed**"))
+    out += growth_targets(pipe)
     for r in serve:
         if "edit_to_page_s" in r:
             out.append(f"`mkdocs serve` at {r['size']:,}: edit visible after {r['edit_to_page_s']:.1f} s (target {TARGET_SERVE_S:.0f} s) → "
                        + ("met" if r["edit_to_page_s"] <= TARGET_SERVE_S else "**missed**"))
     return out
+
+
+def growth_targets(pipe: list) -> list[str]:
+    """Each stage's growth over the widest span of pipeline-only runs, against n log n's
+    exponent over the same span (plus a little for a shared machine's noise)."""
+    import math
+    if len(pipe) < 2:
+        return []
+    a, b = pipe[0], pipe[-1]
+    n1, n2 = a["size"], b["size"]
+    nlogn = math.log(n2 * math.log(n2) / (n1 * math.log(n1))) / math.log(n2 / n1)
+    bound = nlogn + TARGET_GROWTH_SLACK
+    ta, tb = a["pipeline"]["timings"], b["pipeline"]["timings"]
+    ks = {s: math.log(tb[s] / ta[s]) / math.log(n2 / n1) for s in STAGES if ta.get(s, 0) > 0 and tb.get(s, 0) > 0}
+    over = [s for s, k in ks.items() if k > bound]
+    return [f"Every stage grows linearly or as n log n from {n1:,} to {n2:,} briefings (pipeline only; n log n is "
+            f"n^{nlogn:.2f} over this span, allowed up to n^{bound:.2f}): "
+            + ", ".join(f"{s} {k:.2f}" for s, k in ks.items()) + " → "
+            + ("met" if not over else f"**missed** ({', '.join(over)})")]
 
 
 def write_section(path: Path, section: str) -> None:
