@@ -130,3 +130,22 @@ def test_no_page_is_huge(sites):
         for p in site.rglob("*"):
             if p.is_file() and p.suffix in (".html", ".xml") and "sitemap" not in p.name:
                 assert p.stat().st_size < MAX_PAGE_BYTES, p
+
+
+def test_benchmark_judges_stage_growth_against_n_log_n():
+    """The Targets line for "each stage grows linearly (or n log n)": judged over the widest
+    span of pipeline-only runs; a stage too brief to time is shown but not judged."""
+    from bench.run_benchmark import STAGES, growth_targets
+
+    def run(n, **over):
+        timings = {s: n / 1000 for s in STAGES}  # linear
+        timings.update({s: f(n) for s, f in over.items()})
+        return {"size": n, "pipeline": {"timings": timings, "pipeline_s": sum(timings.values())}}
+
+    assert growth_targets([run(10_000)]) == []
+    linear = growth_targets([run(10_000), run(20_000), run(100_000)])[0]
+    assert linear.endswith("→ met") and "related 1.00" in linear
+    quadratic = growth_targets([run(10_000), run(100_000, related=lambda n: (n / 1000) ** 2 / 10)])[0]
+    assert quadratic.endswith("**missed** (related)")
+    brief = growth_targets([run(10_000, registry=lambda n: n * n / 1e10), run(100_000, registry=lambda n: n * n / 1e10)])[0]
+    assert "registry 2.00 (not judged" in brief and brief.endswith("→ met")
