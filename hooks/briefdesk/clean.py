@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from dateutil import parser as dateparser
 
+from . import heuristics
 from .model import Block, CleanText, Removed
 
 CREDIT_ZONE_BLOCKS = 6  # credits are looked for in the first and last blocks only
@@ -45,6 +46,8 @@ class CleanRules:
     names: list[str] = field(default_factory=list)
     # all boilerplate rules as one pattern (see _any_of); None: test them one by one
     boilerplate_any: re.Pattern | None = None
+    # what the page's structure tells (heuristics.py), from the file's `structure` section
+    heuristics: heuristics.Settings = field(default_factory=heuristics.Settings)
 
 
 class RulesError(ValueError):
@@ -82,6 +85,7 @@ def load_rules(path: Path) -> CleanRules:
         keyword_max_words=int(keywords.get("max_words", 8)),
         keyword_max_length=int(keywords.get("max_length", 80)),
         source=str(path),
+        heuristics=heuristics.load_settings(data.get("structure"), path.name, _compile),
     )
     rules.boilerplate_any = _any_of(rules.boilerplate)
     for r in rules.credits:
@@ -186,45 +190,58 @@ def _joined_paragraphs(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return lines
 
 
-def clean(text: str, rules: CleanRules) -> CleanText:
+def clean(text: str, rules: CleanRules, keep_lines: frozenset[int] | set[int] = frozenset(),
+          source_url: str | None = None) -> CleanText:
+    """Separate the article from the noise around it.
+
+    First the editors' rules claim the lines they match (they always win); then the
+    structure of the page decides about the rest (see heuristics.py): date and byline
+    lines, captions, keyword and alt-text lines, repeated lines, the headline among the
+    first blocks, and, by the shape of each block and its neighbours, the navigation
+    before the article and the lists and footers after it. ``keep_lines`` (from the
+    article's metadata) are line numbers an editor keeps in the body whatever the cleaner
+    thinks. ``source_url``: the source's address, whose slug may spell the headline."""
     blocks = _split_blocks(text)
+    claims: dict[int, tuple] = {}  # line number -> (what, rule, match-or-None, why)
+    for block in blocks:
+        if len(block) > 1 and any(_full(r, block[0][1]) for r in rules.list_blocks):
+            rule = next(r for r in rules.list_blocks if _full(r, block[0][1]))
+            for n, _ in block:
+                claims[n] = ("list", rule.name, None, "")
+    n_blocks = len(blocks)
+    for bi, block in enumerate(blocks):
+        in_credit_zone = bi < 3 or bi >= n_blocks - CREDIT_ZONE_BLOCKS
+        for number, line in block:
+            if number in claims:
+                continue
+            kind = _classify_line(line, rules, in_credit_zone)
+            if kind is not None:
+                what, rule, match = kind
+                if what == "figure" and heuristics.caption_is_paragraph(match.group("caption")):
+                    continue
+                claims[number] = (what, rule, match, "")
+    found = heuristics.decide(blocks, claims, rules.heuristics, source_url)
+    for number in keep_lines:  # the editor's word: back in the body
+        if number in claims and claims[number][0] != "headline":
+            del claims[number]
+        found.claims.pop(number, None)
+    claims.update({n: c for n, c in found.claims.items() if n not in claims})
+
     removed: list[Removed] = []
     out: list[Block] = []
     credits: dict[str, list[str]] = {}
     stated_date: str | None = None
-    headline: str | None = None
-    n_blocks = len(blocks)
-
-    # The first line is the article's headline when it stands alone, is short and
-    # does not end like a sentence.
-    if blocks and len(blocks[0]) == 1 and n_blocks > 1:
-        first = blocks[0][0][1]
-        words = first.split()
-        if (
-            3 <= len(words) <= 25
-            and len(first) <= 200
-            and not first.endswith((".", ",", ";", "…"))
-            and not any(_full(r, first) for r in rules.captions + rules.boilerplate + rules.credits + rules.dates)
-            and not is_keyword_line(first, rules)
-        ):
-            headline = first
-            removed.append(Removed(blocks[0][0][0], first, "headline", "headline"))
-            blocks = blocks[1:]
-            n_blocks -= 1
-
+    for name in found.authors:
+        if name not in credits.setdefault("authors", []):
+            credits["authors"].append(name)
     for bi, block in enumerate(blocks):
-        in_credit_zone = bi < 3 or bi >= n_blocks - CREDIT_ZONE_BLOCKS
-        if any(_full(r, block[0][1]) for r in rules.list_blocks) and len(block) > 1:
-            rule = next(r for r in rules.list_blocks if _full(r, block[0][1]))
-            removed.extend(Removed(n, t, rule.name, "list") for n, t in block)
-            continue
         body: list[tuple[int, str]] = []
-        for li, (number, line) in enumerate(block):
-            kind = _classify_line(line, rules, in_credit_zone)
-            if kind is None:
+        for number, line in block:
+            claim = claims.get(number)
+            if claim is None:
                 body.append((number, line))
                 continue
-            what, rule, match = kind
+            what, rule, match, why = claim
             if what == "figure":
                 _flush(body, out, has_more=True)
                 body = []
@@ -232,19 +249,21 @@ def clean(text: str, rules: CleanRules) -> CleanText:
                 caption = match.group("caption").strip()
                 out.append(Block("figure", caption, number, credit.strip() if credit else None, raw=line))
                 continue
-            if what == "credit":
+            if what == "credit" and match is not None:
                 for field_name in ("authors", "translators", "editors"):
                     value = match.groupdict().get(field_name)
                     if value:
                         for name in split_names(value):
                             if name not in credits.setdefault(field_name, []):
                                 credits[field_name].append(name)
-            if what == "date":
+            if what == "date" and match is not None:
                 stated_date = stated_date or parse_stated_date(match.group("date"))
-            removed.append(Removed(number, line, rule, what))
-        next_has_body = bi + 1 < n_blocks
-        _flush(body, out, has_more=next_has_body)
-    return CleanText(blocks=out, removed=removed, headline=headline, credits=credits, stated_date=stated_date)
+            removed.append(Removed(number, line, rule, what, why))
+        _flush(body, out, has_more=bi + 1 < n_blocks)
+    credits = {k: v for k, v in credits.items() if v}
+    stated_date = stated_date or found.date
+    return CleanText(blocks=out, removed=removed, headline=found.headline, credits=credits,
+                     stated_date=stated_date, standfirst=found.standfirst)
 
 
 def _classify_line(line: str, rules: CleanRules, in_credit_zone: bool):

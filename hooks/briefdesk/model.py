@@ -48,7 +48,8 @@ class Removed:
     line: int  # 1-based line number in the decoded source
     text: str
     rule: str
-    kind: str  # boilerplate | keywords | credit | date | list
+    kind: str  # headline | standfirst | boilerplate | keywords | credit | date | list
+    why: str = ""  # for a line the page's structure decided: the reason and its figures
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class CleanText:
     headline: str | None = None  # the first line, when it is the article's own headline
     credits: dict[str, list[str]] = field(default_factory=dict)
     stated_date: str | None = None
+    standfirst: str | None = None  # the dek under the headline, when the source has one
 
     @property
     def paragraphs(self) -> list[str]:
