@@ -427,13 +427,12 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
         return _with_headline(found, seq, units, s, source_url, dated_headline, None, None)
     start, end = goods[0].pos, goods[-1].pos
     # an end marker after the article's first good block ends it
-    for x in seq:
-        if not isinstance(x, _Unit) and x[2] in s.end_markers and x[0] in order and start < _seq_pos(seq, x) < end + 1:
-            end = max((u.pos for u in goods if u.pos < _seq_pos(seq, x)), default=start)
-            marker = _seq_pos(seq, x)
+    marker = None
+    for i, x in enumerate(seq):
+        if start < i <= end and not isinstance(x, _Unit) and x[2] in s.end_markers:
+            end = max((u.pos for u in goods if u.pos < i), default=start)
+            marker = i
             break
-    else:
-        marker = None
     # 2. the article's extent: a run of sentences leads into it and follows on from it
     lead_from = start
     for x in reversed(seq[:start]):
@@ -490,8 +489,6 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
                 claim(u, "list", "headline-list", _why("a headline-like line after the article", u))
             else:
                 claim(u, "boilerplate", "after-article", _why("after the article", u))
-        elif counts[_norm(u.text)] > 1 and u.words >= 3 and u is not _first(units, u.text):
-            claim(u, "boilerplate", "repeated-line", _why("a line the page repeats", u))
     return found
 
 
@@ -509,18 +506,6 @@ def _joined_continuations(seq: list, s: Settings) -> list:
             continue
         out.append(x)
     return out
-
-
-def _seq_pos(seq: list, item: Any) -> int:
-    for i, x in enumerate(seq):
-        if x is item:
-            return i
-    return -1
-
-
-def _first(units: list[_Unit], text: str) -> _Unit | None:
-    key = _norm(text)
-    return next((u for u in units if _norm(u.text) == key), None)
 
 
 def _with_headline(found: Found, seq: list, units: list[_Unit], s: Settings, source_url: str | None,
