@@ -103,11 +103,14 @@ def _true_place_ids(names: list[str], index: dict[str, str]) -> list[str]:
     return sorted(set(out))
 
 
+def _name_key(name: str) -> str:
+    return re.sub(r"\W", "", unicodedata.normalize("NFKC", name).casefold())
+
+
 def _author_found(true: str, found: list[str]) -> bool:
-    if not found:
-        return False
-    true_f = _fold(true)
-    return any(_fold(a) and (_fold(a) in true_f or true_f in _fold(a)) for a in found)
+    """One of the names found is (part of) the stated author line, or the other way round."""
+    true_k = _name_key(true)
+    return any(_name_key(a) and (_name_key(a) in true_k or true_k in _name_key(a)) for a in found)
 
 
 def _load_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -189,8 +192,26 @@ def evaluate_article(path: Path, labels: dict[int, str], truth: dict[str, Any], 
     res.date = briefing.date
     res.authors = list(briefing.authors)
     labels_found = cls.classify(vocab, text.paragraphs, text.captions, briefing.title)
-    res.places = sorted({lb.id for lb in labels_found.places if not lb.implied_by})
+    res.places = sorted(_as_truth_names(vocab, labels_found.places))
     return res
+
+
+_TRUTH_KINDS = ("province", "special-city", "city", "county")
+
+
+def _as_truth_names(vocab: cls.Vocabulary, labels) -> set[str]:
+    """The North Korean places the text names, as the truth lists them: provinces,
+    cities and counties (a market or a complex stands for its city); places implied by
+    another (a city's province) are not named."""
+    out = set()
+    for lb in labels:
+        place = vocab.places.get(lb.id)
+        if lb.implied_by or place is None or place.country != "KP":
+            continue
+        while place.kind not in _TRUTH_KINDS and place.parent and place.parent in vocab.places:
+            place = vocab.places[place.parent]
+        out.add(place.id)
+    return out
 
 
 def _ratio(a: int, b: int) -> float | None:

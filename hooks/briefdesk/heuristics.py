@@ -413,6 +413,9 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
         if cap is not None:
             claim(u, "figure", "caption-shape", "", Caption(*cap))
             continue
+        if t.startswith("[") and t.endswith("]") and "]" not in t[1:-1]:
+            claim(u, "keywords", "bracketed-line", _why("a line wholly in brackets (a section label or note)", u))
+            continue
         if tag_line(t):
             claim(u, "keywords", "tag-line", _why("comma-separated tags", u))
             continue
