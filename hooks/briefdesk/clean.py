@@ -18,7 +18,7 @@ import yaml
 from dateutil import parser as dateparser
 
 from . import heuristics
-from .model import Block, CleanText, Removed
+from .model import Block, CleanText, Removed, SourceArticle
 
 CREDIT_ZONE_BLOCKS = 6  # credits are looked for in the first and last blocks only
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
@@ -264,6 +264,14 @@ def clean(text: str, rules: CleanRules, keep_lines: frozenset[int] | set[int] = 
     stated_date = stated_date or found.date
     return CleanText(blocks=out, removed=removed, headline=found.headline, credits=credits,
                      stated_date=stated_date, standfirst=found.standfirst)
+
+
+def clean_article(article: SourceArticle, rules: CleanRules) -> CleanText:
+    """Clean one article with what its metadata says: the lines an editor keeps, and the
+    source's address (whose slug may spell the headline)."""
+    meta = article.metadata
+    return clean(article.text, rules, keep_lines=frozenset(meta.get("keep_lines") or ()),
+                 source_url=meta.get("source_url"))
 
 
 def _classify_line(line: str, rules: CleanRules, in_credit_zone: bool):

@@ -104,6 +104,8 @@ def describe(article: SourceArticle, text: CleanText, default_language: str = "e
         title, derived = derive_title(paragraphs[0], language), True
     if "summary" in meta:
         summary, summary_derived = meta["summary"], False
+    elif text.standfirst:  # the source's own standfirst under its headline
+        summary, summary_derived = text.standfirst, False
     else:
         summary, summary_derived = derive_summary(paragraphs, language), True
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import classify as cls
-from .clean import CleanRules, clean, load_rules
+from .clean import CleanRules, clean_article, load_rules
 from .describe import describe
 from .model import RefusedError
 from .read import read_article
@@ -155,7 +155,7 @@ def evaluate_article(path: Path, labels: dict[int, str], truth: dict[str, Any], 
         return res
     if truth.get("url"):
         article.metadata.setdefault("source_url", truth["url"])  # what an editor's sidecar would say
-    text = clean(article.text, rules)
+    text = clean_article(article, rules)
     try:
         briefing = describe(article, text)
     except RefusedError as exc:

@@ -432,7 +432,7 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
     # an end marker after the article's first good block ends it
     marker = None
     for i, x in enumerate(seq):
-        if start < i <= end and not isinstance(x, _Unit) and x[2] in s.end_markers:
+        if start < i and not isinstance(x, _Unit) and x[2] in s.end_markers:
             end = max((u.pos for u in goods if u.pos < i), default=start)
             marker = i
             break
@@ -444,7 +444,8 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
                 if found.claims[x.lines[0][0]][0] == "figure":
                     continue
                 break
-            if (x.cls in ("good", "near") and sentence_like(x.text) and counts[_norm(x.text)] == 1) or x.cls == "table":
+            if (sentence_like(x.text) and counts[_norm(x.text)] == 1 and (x.cls in ("good", "near") or x.words >= 4)
+                    or x.cls == "table"):
                 lead_from = x.pos
                 continue
             if x.pos == lead_from - 1 and x.text.endswith(":") and x.words <= 12 and x.stop > 0:

@@ -38,7 +38,7 @@ from typing import Any, Mapping
 from . import citing, export, feeds, listing, parallel, render, taxonomy, versions
 from . import publish
 from .output import MemoryPages, Memo, PackPages
-from .clean import CleanRules, clean, load_rules
+from .clean import CleanRules, clean_article, load_rules
 from .describe import describe
 from .model import Briefing, Refusal, RefusedError
 from .read import discover
@@ -104,7 +104,8 @@ class Corpus:
             "metadata": meta,
             "refused": refused,
             "removed_lines": {
-                b.source_file: [{"line": r.line, "kind": r.kind, "rule": r.rule, "text": r.text} for r in b.clean.removed]
+                b.source_file: [{"line": r.line, "kind": r.kind, "rule": r.rule, "text": r.text, **({"why": r.why} if r.why else {})}
+                                for r in b.clean.removed]
                 for b in sorted(self.briefings, key=lambda b: b.source_file)
             },
             "new_urls": sorted(self.assignment.added),
@@ -159,7 +160,7 @@ def _describe_job(job) -> Briefing | str:
     """Clean and describe one article; a refusal comes back as its reason."""
     article, rules, language = job
     try:
-        return describe(article, clean(article.text, rules), language)
+        return describe(article, clean_article(article, rules), language)
     except RefusedError as exc:
         return exc.reason
 
@@ -565,7 +566,7 @@ def _earlier_version(b: Briefing, old: dict, settings: Settings) -> Briefing:
     article = SourceArticle(source_file=b.source_file, path=Path(old["store"]), text=text, metadata=b.metadata,
                             content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
     rules, _ = _rules(settings)
-    ob = describe(article, clean(text, rules), settings.default_language)
+    ob = describe(article, clean_article(article, rules), settings.default_language)
     ob.url, ob.version, ob.revised, ob.versions, ob.superseded_by = b.url, old["version"], None, [], b.version
     ob.topics, ob.regions, ob.actors, ob.related = copy.deepcopy(b.topics), copy.deepcopy(b.regions), [], []
     return ob

@@ -39,7 +39,7 @@ LIST_FIELDS = (
     "exclude_topics", "exclude_regions", "exclude_actors",
 )
 TEXT_FIELDS = ("id", "slug", "title", "outlet", "source_url", "language", "summary")
-KNOWN_FIELDS = frozenset(LIST_FIELDS + TEXT_FIELDS + ("date",))
+KNOWN_FIELDS = frozenset(LIST_FIELDS + TEXT_FIELDS + ("date", "keep_lines"))
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
@@ -229,6 +229,11 @@ def validate_metadata(raw: dict[str, Any]) -> dict[str, Any]:
             meta[key] = _as_list(value, key)
         elif key == "date":
             meta["date"] = parse_date(value)
+        elif key == "keep_lines":  # line numbers the cleaner took out that the editor keeps in the body
+            items = value if isinstance(value, list) else [value]
+            if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in items):
+                raise RefusedError("metadata field 'keep_lines' must be a list of line numbers (1, 2, ...)")
+            meta["keep_lines"] = sorted(set(items))
         else:
             if not isinstance(value, (str, int)) or isinstance(value, bool):
                 raise RefusedError(f"metadata field '{key}' must be text, got {type(value).__name__}")

@@ -455,7 +455,8 @@ def audit_html(b: Briefing) -> str:
         return ""
     items = "".join(
         f'<li><span class="bd-audit__rule">{h(r.kind)} · {h(r.rule)} · line {r.line}</span> '
-        f"<q>{h(r.text if len(r.text) <= 300 else r.text[:300] + '…')}</q></li>"
+        f"<q>{h(r.text if len(r.text) <= 300 else r.text[:300] + '…')}</q>"
+        + (f' <span class="bd-audit__why">{h(r.why)}</span>' if r.why else "") + "</li>"
         for r in b.clean.removed
     )
     count = len(b.clean.removed)
