@@ -46,7 +46,8 @@ def test_no_noise_left_in_body(seeds, key):
 def test_import_disease_article(seeds):
     article, text, b = seeds["000"]
     assert b.title_derived is True
-    assert b.title.startswith("The party committee of North Hamgyong Province recently called")
+    # derived from the lede's main clause (its "recently" left out: the title reads as a headline)
+    assert b.title.startswith("The party committee of North Hamgyong Province called")
     assert b.authors == ["Jong So Yong"] and b.credit_sources["authors"] == "text"
     assert b.date is None and b.date_source is None
     assert b.outlet == "Daily NK"

@@ -10,10 +10,11 @@ from functools import lru_cache
 
 from slugify import slugify
 
+from . import headline
 from .model import Briefing, CleanText, RefusedError, SourceArticle
 
 WORDS_PER_MINUTE = 200
-DERIVED_TITLE_CHARS = 90
+DERIVED_TITLE_CHARS = headline.MAX_CHARS
 SUMMARY_CHARS = 320
 _WORD_RE = re.compile(r"\w+(?:[’'-]\w+)*")
 
@@ -62,11 +63,12 @@ def shorten(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def derive_title(lede: str, language: str) -> str:
-    first = sentences(lede, language, 1)[0].rstrip()
-    if first.endswith(".") and not first.endswith(".."):
-        first = first[:-1]
-    return shorten(first, DERIVED_TITLE_CHARS)
+def derive_title(lede: str, language: str, source_url: str | None = None) -> str:
+    """A headline from the lede's first sentence: its main clause, at most DERIVED_TITLE_CHARS
+    characters, never cut mid-phrase (see headline.py). The words of the source address's slug,
+    when it spells the original headline, only choose between phrasings of the text."""
+    first = sentences(lede, language, 1)[0]
+    return headline.headline(first, headline.slug_words(source_url), DERIVED_TITLE_CHARS, language)
 
 
 def derive_summary(paragraphs: list[str], language: str) -> str:
@@ -101,7 +103,7 @@ def describe(article: SourceArticle, text: CleanText, default_language: str = "e
     elif text.headline:
         title, derived = text.headline, False
     else:
-        title, derived = derive_title(paragraphs[0], language), True
+        title, derived = derive_title(paragraphs[0], language, meta.get("source_url")), True
     if "summary" in meta:
         summary, summary_derived = meta["summary"], False
     elif text.standfirst:  # the source's own standfirst under its headline
