@@ -103,7 +103,9 @@ def describe(article: SourceArticle, text: CleanText, default_language: str = "e
     elif text.headline:
         title, derived = text.headline, False
     else:
-        title, derived = derive_title(paragraphs[0], language, meta.get("source_url")), True
+        # the lede: the first paragraph that is prose (a table row is data, not a sentence)
+        lede = next((p for p in paragraphs if not (p.startswith("|") and p.endswith("|"))), paragraphs[0])
+        title, derived = derive_title(lede, language, meta.get("source_url")), True
     if "summary" in meta:
         summary, summary_derived = meta["summary"], False
     elif text.standfirst:  # the source's own standfirst under its headline
