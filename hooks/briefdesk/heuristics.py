@@ -63,6 +63,7 @@ DATE_SHAPES = [
     re.compile(r"(?<!\d)(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)(?!\d)" + _TIME,
                re.I),
 ]
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _TIME_ONLY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.I)
 
 
@@ -131,6 +132,7 @@ class _Unit:
     words: int = 0
     stop: float = 0.0
     cls: str = ""
+    key: str = ""  # the text folded for comparing lines
 
 
 # --------------------------------------------------------------------------- features
@@ -144,6 +146,22 @@ def stopword_density(words: list[str], stopwords: frozenset[str]) -> float:
     return sum(1 for w in words if w.lower() in stopwords) / len(words) if words else 0.0
 
 
+_NO_PUNCT = str.maketrans("", "", "\"“”‘()[]{},.;:!?…–—*|")
+_SAMPLE_CHARS = 600  # a block's stop-word share is read from its first words: enough to tell its class
+
+
+def _counts(text: str, s: Settings) -> tuple[int, float]:
+    """Words, and the share of stop words among the first of them (this runs on every block,
+    so it stays in C: one translate, one split, one map)."""
+    n = text.count(" ") + 1 if text else 0
+    if not n:
+        return 0, 0.0
+    sample = text[:_SAMPLE_CHARS].lower().translate(_NO_PUNCT).split()
+    if len(text) > _SAMPLE_CHARS and len(sample) > 1:
+        sample.pop()  # a word cut in two
+    return n, (sum(map(s.stopwords.__contains__, sample)) / len(sample)) if sample else 0.0
+
+
 def sentence_like(text: str) -> bool:
     return bool(_TERMINAL.search(text))
 
@@ -152,7 +170,7 @@ def table_row(text: str) -> bool:
     return len(text) > 2 and text.startswith("|") and text.endswith("|")
 
 
-def classify_unit(text: str, words: list[str], stop: float, s: Settings) -> str:
+def classify_unit(text: str, words: int, stop: float, s: Settings) -> str:
     """jusText's classes, for news text: good, near (good), short or bad; and table rows."""
     if table_row(text):
         return "table"
@@ -258,24 +276,38 @@ def byline(text: str, s: Settings) -> list[str] | None:
     return None
 
 
+_CREDIT_WORD = re.compile(r"(?:image|photo|picture|credit|courtesy)s?\s*(?:credit)?\s*[:：]", re.I)
+
+
 def image_caption(text: str) -> tuple[str, str | None] | None:
-    m = _IMAGE_FILE.match(text)
-    if m:
-        return m.group("caption"), None
-    m = _MD_IMAGE.match(text)
-    if m:
-        return (m.group("caption") or m.group("alt") or text).strip(" *|") or text, None
-    m = re.match(r"^(?P<caption>.+?[.!?”\"’)])\s*(?:image|photo|picture|credit|courtesy)s?\s*(?:credit)?\s*[:：]\s*"
-                 r"(?P<credit>[^.]{1,60})\.?$", text, flags=re.I)
-    if m:
-        return m.group("caption"), m.group("credit")
-    m = re.match(r"^(?P<caption>.+?)\s+(?P<credit>(?:REUTERS|AFP|AP|EPA|YONHAP|XINHUA|KCNA|GETTY)\s*/\s*[^/]{0,40})$",
-                 text)
-    if m:
-        return m.group("caption"), m.group("credit")
-    m = re.match(r"^(?P<caption>.+?)\s*[(（]?(?P<credit>[A-Z][A-Za-z]{1,20}\s?=\s?[A-Z][\w/ ]{1,30})[)）]?\.?$", text)
-    if m and not text.rstrip().endswith("--"):
-        return m.group("caption"), m.group("credit")
+    """A caption by its shape: an image file name or a Markdown image before it, or a
+    credit after it ("Image: ...", "REUTERS/...", "Seoul=Yonhap")."""
+    if len(text) > 300:
+        return None
+    first = text.split(" ", 1)[0]
+    if "." in first:
+        m = _IMAGE_FILE.match(text)
+        if m:
+            return m.group("caption"), None
+    if text.startswith("!["):
+        m = _MD_IMAGE.match(text)
+        if m:
+            return (m.group("caption") or m.group("alt") or text).strip(" *|") or text, None
+    if _CREDIT_WORD.search(text):
+        m = re.match(r"^(?P<caption>.+?[.!?”\"’)])\s*(?:image|photo|picture|credit|courtesy)s?\s*(?:credit)?\s*[:：]\s*"
+                     r"(?P<credit>[^.]{1,60})\.?$", text, flags=re.I)
+        if m:
+            return m.group("caption"), m.group("credit")
+    if "/" in text:
+        m = re.match(r"^(?P<caption>.+?)\s+(?P<credit>(?:REUTERS|AFP|AP|EPA|YONHAP|XINHUA|KCNA|GETTY)\s*/\s*[^/]{0,40})$",
+                     text)
+        if m:
+            return m.group("caption"), m.group("credit")
+    if "=" in text:
+        m = re.match(r"^(?P<caption>.+?)\s*[(（]?(?P<credit>[A-Z][A-Za-z]{1,20}\s?=\s?[A-Z][\w/ ]{1,30})[)）]?\.?$",
+                     text)
+        if m and not text.rstrip().endswith("--"):
+            return m.group("caption"), m.group("credit")
     return None
 
 
@@ -364,9 +396,9 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
     for i, x in enumerate(seq):
         if isinstance(x, _Unit):
             x.pos = i
-            w = words_of(x.text)
-            x.words, x.stop = len(w), stopword_density(w, s.stopwords)
-            x.cls = classify_unit(x.text, w, x.stop, s)
+            x.words, x.stop = _counts(x.text, s)
+            x.cls = classify_unit(x.text, x.words, x.stop, s)
+            x.key = _norm(x.text)
     units = [x for x in seq if isinstance(x, _Unit)]
 
     def claim(u: _Unit, what: str, rule: str, why: str, match: Caption | None = None) -> None:
@@ -380,12 +412,12 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
     dated_headline: tuple[_Unit, str] | None = None
     counts: dict[str, int] = {}
     for u in units:
-        counts[_norm(u.text)] = counts.get(_norm(u.text), 0) + 1
+        counts[u.key] = counts.get(u.key, 0) + 1
     for k, u in enumerate(units):
         if not u.single:
             continue
         t = u.text
-        d = date_line(t, s) if u.words <= 30 else None
+        d = date_line(t, s) if u.words <= 30 and _YEAR.search(t) else None
         if d is not None:
             iso, authors, leftover = d
             if not leftover:
@@ -397,15 +429,15 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
                 dated_headline = (u, leftover)
                 found.date = found.date or iso
                 continue
-        names = byline(t, s)
+        names = byline(t, s) if u.words <= 6 else None
         if names is not None:
             claim(u, "credit", "byline-shape", "a byline" + (f": {', '.join(names)}" if names else ""))
             found.authors.extend(n for n in names if n not in found.authors)
             continue
-        if _EMAIL.search(t) and u.words <= 40:
+        if "@" in t and u.words <= 40 and _EMAIL.search(t):
             claim(u, "boilerplate", "contact-line", _why("an e-mail address", u))
             continue
-        urls = _URL.findall(t)
+        urls = _URL.findall(t) if ("://" in t or "www." in t.lower()) else ()
         if urls and sum(len(x) for x in urls) >= 0.5 * len(t):
             claim(u, "boilerplate", "address-line", _why("a web address", u))
             continue
@@ -420,7 +452,7 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
             claim(u, "keywords", "tag-line", _why("comma-separated tags", u))
             continue
         nxt = units[k + 1] if k + 1 < len(units) else None
-        if nxt is not None and u.words >= 3 and _norm(nxt.text).startswith(_norm(t)) and len(nxt.text) > len(t):
+        if nxt is not None and u.words >= 3 and len(nxt.text) > len(t) and nxt.key.startswith(u.key):
             claim(u, "keywords", "alt-text", _why("alt text: the next line repeats and extends it", u))
             continue
 
@@ -444,7 +476,7 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
                 if found.claims[x.lines[0][0]][0] == "figure":
                     continue
                 break
-            if (sentence_like(x.text) and counts[_norm(x.text)] == 1 and (x.cls in ("good", "near") or x.words >= 4)
+            if (sentence_like(x.text) and counts[x.key] == 1 and (x.cls in ("good", "near") or x.words >= 4)
                     or x.cls == "table"):
                 lead_from = x.pos
                 continue
@@ -519,7 +551,7 @@ def _with_headline(found: Found, seq: list, units: list[_Unit], s: Settings, sou
     top = lead_from if lead_from is not None else min(len(seq), s.headline_zone)
     slug = _slug_words(source_url)
     body_text = " ".join(u.text for u in units if u.pos >= (lead_from or 0) and u.lines[0][0] not in claimed)[:4000]
-    body_words = {_stem(w) for w in words_of(body_text)}
+    body_lower = body_text.lower()
     candidates: list[tuple[float, int, _Unit, str]] = []
     pool = [(u, u.text) for u in units if u.single and u.pos < min(top, s.headline_zone) and u.lines[0][0] not in claimed]
     if dated is not None:
@@ -530,7 +562,7 @@ def _with_headline(found: Found, seq: list, units: list[_Unit], s: Settings, sou
         content = set(_content(words_of(text), s))
         if not content:
             continue
-        body_share = len(content & body_words) / len(content)
+        body_share = sum(1 for c in content if c in body_lower) / len(content)
         slug_share = len(content & slug) / len(slug) if slug else 0.0
         if not (slug_share >= 0.5 or body_share >= 0.5 or (u.pos == 0 and body_share >= 0.25)):
             continue
@@ -540,8 +572,9 @@ def _with_headline(found: Found, seq: list, units: list[_Unit], s: Settings, sou
         return found
     _, _, best, text = max(candidates, key=lambda c: (c[0], -c[1]))
     found.headline = text
+    keys = (_norm(text), best.key)
     for u in units:
-        if u.single and _norm(u.text) in (_norm(text), _norm(best.text)) and (follow_to is None or u.pos <= top
+        if u.single and u.key in keys and (follow_to is None or u.pos <= top
                                                                                  or u is best):
             for n, _ in u.lines:
                 claimed[n] = ("headline", "headline", None, "the article's headline" if u is best else
