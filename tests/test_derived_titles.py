@@ -131,6 +131,12 @@ def test_a_reported_clause_opening_with_a_pronoun_keeps_its_frame():
     assert_headline(title, lede, "North Korea announced")
 
 
+def test_a_noun_like_report_is_no_frame():
+    lede = "The cabinet issued a report that criticised factory managers for wasting electricity."
+    title = derive_title(lede, "en")
+    assert_headline(title, lede, "The cabinet issued a report")
+
+
 def test_the_source_address_chooses_between_phrasings_and_adds_nothing():
     lede = ("A trader of smuggled Chinese medicine in the Hyesan city market of Ryanggang Province was arrested "
             "for selling fake goods to state-run pharmacies.")

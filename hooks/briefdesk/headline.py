@@ -296,6 +296,8 @@ _LEADING_FRAMES = (
 _TRAILING_ATTRIBUTION = re.compile(
     r"^(?:according to\b|quoting\b|citing\b|(?:[^,]{0,80}\s)?(?:" + REPORTING_VERBS + r")\b)", re.I
 )
+# "a report that", "the claims that": a noun, not a source saying something
+_NOUN_NOT_FRAME = re.compile(r"\b(?:a|an|the|this|that|its|their|his|her|new|such)\s+(?:" + REPORTING_VERBS + r")\b", re.I)
 _PRONOUN_START = re.compile(r"^(?:it|they|he|she|we|i|you|this|these|those)\b", re.I)
 
 
@@ -326,7 +328,8 @@ def _strip_frames(text: str) -> str:
         changed = False
         for pattern in _LEADING_FRAMES:
             m = pattern.match(text)
-            if m and not _PRONOUN_START.match(text[m.end():]) and len(text[m.end():].split()) >= 3:
+            if (m and not _PRONOUN_START.match(text[m.end():]) and len(text[m.end():].split()) >= 3
+                    and not _NOUN_NOT_FRAME.search(m.group(0))):
                 text, changed = text[m.end():], True
     return text
 
@@ -432,7 +435,7 @@ def _cuts(tokens: list[str], verb: int | None, before_of: bool = False) -> list[
     return out
 
 
-def _subject_reductions(tokens: list[str], verb: int | None) -> list[list[str]]:
+def _subject_reductions(tokens: list[str], verb: int | None) -> list[tuple[bool, list[str]]]:
     """Drop prepositional phrases from the subject: "A wholesaler of X in Y was arrested" gives
     "A wholesaler of X was arrested" and "A wholesaler in Y was arrested"."""
     if verb is None or verb < 3:
