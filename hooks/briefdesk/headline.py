@@ -443,8 +443,23 @@ def _subject_reductions(tokens: list[str], verb: int | None) -> list[tuple[bool,
     subject = tokens[:verb]
     if _bare(subject[0]) in INTRO_WORDS or subject[0] in _SEPARATORS:
         return []
-    starts = [i for i in range(1, len(subject)) if _bare(subject[i]) in PREPOSITIONS]
     out = []
+    # a name's possessive before another name: "in North Korea’s Pyongsong Market" -> "in Pyongsong Market"
+    trimmed, i = [], 0
+    while i < len(subject):
+        j = i
+        while j < len(subject) and subject[j][:1].isupper() and not subject[j].endswith(("’s", "'s")):
+            j += 1
+        if (j < len(subject) and j + 1 < len(subject) and subject[j][:1].isupper()
+                and subject[j].endswith(("’s", "'s")) and subject[j + 1][:1].isupper() and i > 0
+                and _bare(subject[i - 1]) in PREPOSITIONS | DETERMINERS):
+            i = j + 1
+            continue
+        trimmed.append(subject[i])
+        i += 1
+    if trimmed != subject:
+        out.append((None, trimmed + tokens[verb:]))
+    starts = [i for i in range(1, len(subject)) if _bare(subject[i]) in PREPOSITIONS]
     for n, s in enumerate(starts):
         # a phrase runs to the next preposition, "of" phrases included ("in the city of Dandong")
         for e in [*(e for e in starts[n + 1:] if _bare(subject[e]) != "of"), len(subject)]:
@@ -555,7 +570,8 @@ def _headline(whole: str, hint: frozenset[str], limit: int, language: str) -> st
     candidates += [(2, 0, _finish(c)) for v in variants for c in _cuts(v, _first_verb(v), before_of=True)]
     for of_phrase, r in reduced:
         texts = [_finish(r)] + [_finish(c) for c in _cuts(r, _first_verb(r))]
-        candidates += [(4 if of_phrase else 3, -len(t), t) for t in texts]
+        tier = 3 if of_phrase is None else 5 if of_phrase else 4  # a possessive goes before a phrase
+        candidates += [(tier, -len(t), t) for t in texts]
     ranked = []
     seen = set()
     for order, (tier, length, c) in enumerate(candidates):
