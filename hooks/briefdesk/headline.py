@@ -65,6 +65,13 @@ IRREGULAR_VERBS = frozenset(
     "understood undertook went withdrew won wore written wrote became become overtook"
     .split()
 )
+# of those, the ones that are never a passive participle ("rose by 20 percent" is a verb)
+PAST_ONLY = frozenset(
+    "began came drew drove fell fled flew forbade forgot gave grew knew ran rang rose sank saw spoke stole "
+    "swore took threw went withdrew wore wrote became overtook undertook".split()
+)
+# after "by", these open an amount, not an agent: "increased by 20 percent"
+_AMOUNT_WORDS = frozenset("about almost around nearly more over up roughly some as half".split())
 NOT_VERBS = frozenset("hundred need speed seed feed breed greed indeed red bed shed sacred naked wicked".split())
 # words that open a clause inside the sentence: a cut after one would end inside that clause
 CLAUSE_OPENERS = frozenset("who whom whose which that where while whereas although though because if unless whether".split())
@@ -227,10 +234,14 @@ def _is_verb(words: list[str], i: int) -> bool:
         return True
     if prev in DETERMINERS or prev in PREPOSITIONS:
         return False
+    after_by = _bare(words[i + 2]) if i + 2 < len(words) else ""
+    by_agent = nxt == "by" and prev not in AUXILIARIES and not (after_by[:1].isdigit() or after_by in _AMOUNT_WORDS)
+    if b in PAST_ONLY:
+        return True
     if b in IRREGULAR_VERBS:
-        return not (nxt == "by" and prev not in AUXILIARIES)
+        return not by_agent
     if b.endswith("ed") and len(b) > 4 and b not in NOT_VERBS and b.isalpha():
-        return nxt != "by" or prev in AUXILIARIES
+        return not by_agent
     return False
 
 
@@ -285,6 +296,8 @@ _LEADING_FRAMES = (
 _TRAILING_ATTRIBUTION = re.compile(
     r"^(?:according to\b|quoting\b|citing\b|(?:[^,]{0,80}\s)?(?:" + REPORTING_VERBS + r")\b)", re.I
 )
+# "a report that", "the claims that": a noun, not a source saying something
+_NOUN_NOT_FRAME = re.compile(r"\b(?:a|an|the|this|that|its|their|his|her|new|such)\s+(?:" + REPORTING_VERBS + r")\b", re.I)
 _PRONOUN_START = re.compile(r"^(?:it|they|he|she|we|i|you|this|these|those)\b", re.I)
 
 
@@ -315,7 +328,8 @@ def _strip_frames(text: str) -> str:
         changed = False
         for pattern in _LEADING_FRAMES:
             m = pattern.match(text)
-            if m and not _PRONOUN_START.match(text[m.end():]) and len(text[m.end():].split()) >= 3:
+            if (m and not _PRONOUN_START.match(text[m.end():]) and len(text[m.end():].split()) >= 3
+                    and not _NOUN_NOT_FRAME.search(m.group(0))):
                 text, changed = text[m.end():], True
     return text
 
@@ -390,8 +404,9 @@ def _drop_time_phrases(tokens: list[str], verb: int | None) -> list[str]:
     return head + _tokens(tail)
 
 
-def _cuts(tokens: list[str], verb: int | None) -> list[list[str]]:
-    """The variant cut at each phrase boundary after its main verb, longest first."""
+def _cuts(tokens: list[str], verb: int | None, before_of: bool = False) -> list[list[str]]:
+    """The variant cut at each phrase boundary after its main verb, longest first; with
+    `before_of`, the cuts before "of" only (a weaker boundary: "inspections | of cargo trucks")."""
     start = (verb + 1) if verb is not None else 3
     # no cut inside a clause the sentence opens after its verb ("people who are keen")
     end = next((i + 1 for i in range(start, len(tokens)) if _bare(tokens[i]) in CLAUSE_OPENERS), len(tokens))
@@ -400,18 +415,27 @@ def _cuts(tokens: list[str], verb: int | None) -> list[list[str]]:
         t = tokens[i]
         b = _bare(t)
         prev = tokens[i - 1]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if before_of:
+            if b == "of" and _bare(prev) not in FUNCTION_WORDS:
+                out.append(tokens[:i])
+            continue
         boundary = (
-            t in _SEPARATORS or b in PREPOSITIONS or b in CONJUNCTIONS or b in SUBORDINATORS
+            t in _SEPARATORS
+            # "of" binds its phrase to the noun before it: "a series | of meetings" is a weak boundary
+            or (b in PREPOSITIONS and b != "of") or b in CONJUNCTIONS or b in SUBORDINATORS
             or b in RELATIVES or b == "to"
+            # a participle taking an object ("issues | facing the nation"), not a modifier ("state trading companies")
             or (_participle(t) and b.endswith("ing") and prev not in _SEPARATORS and not _participle(prev)
-                and _bare(prev) not in FUNCTION_WORDS)
+                and _bare(prev) not in FUNCTION_WORDS
+                and (_bare(nxt) in FUNCTION_WORDS or nxt[:1].isupper() or nxt[:1].isdigit()))
         )
         if boundary:
             out.append(tokens[:i])
     return out
 
 
-def _subject_reductions(tokens: list[str], verb: int | None) -> list[list[str]]:
+def _subject_reductions(tokens: list[str], verb: int | None) -> list[tuple[bool, list[str]]]:
     """Drop prepositional phrases from the subject: "A wholesaler of X in Y was arrested" gives
     "A wholesaler of X was arrested" and "A wholesaler in Y was arrested"."""
     if verb is None or verb < 3:
@@ -419,16 +443,29 @@ def _subject_reductions(tokens: list[str], verb: int | None) -> list[list[str]]:
     subject = tokens[:verb]
     if _bare(subject[0]) in INTRO_WORDS or subject[0] in _SEPARATORS:
         return []
-    starts = [i for i in range(1, len(subject)) if _bare(subject[i]) in PREPOSITIONS]
     out = []
+    # a name's possessive before another name: "in North Korea’s Pyongsong Market" -> "in Pyongsong Market"
+    trimmed, i = [], 0
+    while i < len(subject):
+        j = i
+        while j < len(subject) and subject[j][:1].isupper() and not subject[j].endswith(("’s", "'s")):
+            j += 1
+        if (j < len(subject) and j + 1 < len(subject) and subject[j][:1].isupper()
+                and subject[j].endswith(("’s", "'s")) and subject[j + 1][:1].isupper() and i > 0
+                and _bare(subject[i - 1]) in PREPOSITIONS | DETERMINERS):
+            i = j + 1
+            continue
+        trimmed.append(subject[i])
+        i += 1
+    if trimmed != subject:
+        out.append((None, trimmed + tokens[verb:]))
+    starts = [i for i in range(1, len(subject)) if _bare(subject[i]) in PREPOSITIONS]
     for n, s in enumerate(starts):
         # a phrase runs to the next preposition, "of" phrases included ("in the city of Dandong")
         for e in [*(e for e in starts[n + 1:] if _bare(subject[e]) != "of"), len(subject)]:
             reduced = subject[:s] + subject[e:]
             if not any(t in _SEPARATORS for t in reduced):  # a list or an aside is dropped whole or kept
-                out.append(reduced + tokens[verb:])
-    # a phrase of "of" ("threat of war") is dropped last: it is more often the subject's sense
-    out.sort(key=lambda reduced: any(_bare(t) == "of" for t in subject if t not in reduced))
+                out.append((_bare(subject[s]) == "of", reduced + tokens[verb:]))
     return out
 
 
@@ -518,28 +555,32 @@ def _headline(whole: str, hint: frozenset[str], limit: int, language: str) -> st
             units = _units(_tokens(framed))
     base = _drop_frame_adverbs(_join(units))
 
-    variants = [base]
     asides = _join(_rejoin(_drop_asides(_units(base))))
-    variants.append(asides)
     timed = _drop_time_phrases(asides, _first_verb(asides))
-    variants.append(timed)
-    for v in list(variants):
-        variants.extend(_subject_reductions(v, _first_verb(v)))
+    variants = [base, asides, timed]
+    reduced = [r for v in variants for r in _subject_reductions(v, _first_verb(v))]
 
-    candidates: list[str] = []
-    seen = set()
-    for v in variants:
-        candidates.append(_finish(v))
-    for v in variants:
-        candidates.extend(_finish(c) for c in _cuts(v, _first_verb(v)))
+    # (tier, order, text): whole variants first, each taking a little more away; then the
+    # variants cut at a phrase boundary, longest cut first, and before "of" only after those;
+    # then, when the subject alone is too long, the variants without a phrase of the subject,
+    # keeping the most words (a phrase of "of", "threat of war", goes last: it is more often
+    # the subject's sense)
+    candidates: list[tuple[int, int, str]] = [(0, 0, _finish(v)) for v in variants]
+    candidates += [(1, 0, _finish(c)) for v in variants for c in _cuts(v, _first_verb(v))]
+    candidates += [(2, 0, _finish(c)) for v in variants for c in _cuts(v, _first_verb(v), before_of=True)]
+    for of_phrase, r in reduced:
+        texts = [_finish(r)] + [_finish(c) for c in _cuts(r, _first_verb(r))]
+        tier = 3 if of_phrase is None else 5 if of_phrase else 4  # a possessive goes before a phrase
+        candidates += [(tier, -len(t), t) for t in texts]
     ranked = []
-    for order, c in enumerate(candidates):
+    seen = set()
+    for order, (tier, length, c) in enumerate(candidates):
         if c in seen or not fits(c, limit):
             continue
         seen.add(c)
-        ranked.append((-_overlap(c, hint) if hint else 0, order, c))
+        ranked.append((-_overlap(c, hint) if hint else 0, tier, length, order, c))
     if ranked:
-        return min(ranked)[2]
+        return min(ranked)[-1]
     for v in variants:  # no phrase boundary: the longest run of whole words that ends well
         title = _plain_cut(v, limit)
         if fits(title, limit):
