@@ -60,7 +60,7 @@
     var made = [];
     function part(i) {
       if (!made[i]) {
-        made[i] = pf.createInstance({ basePath: BUNDLE + names[i], baseUrl: ROOT.pathname, highlightParam: HL, excerptLength: 28 });
+        made[i] = pf.createInstance({ basePath: BUNDLE + names[i], baseUrl: ROOT.pathname, highlightParam: HL, excerptLength: EXCERPT_WORDS });
       }
       return made[i];
     }
