@@ -1,6 +1,7 @@
 """MkDocs hooks: a thin adapter that runs the briefing pipeline from MkDocs events.
 
-on_startup     note whether this is `mkdocs serve` (caches are kept between its builds)
+on_startup     note whether this is `mkdocs serve` (caches are kept between its builds);
+               under `serve --dirty`, no false warning about the first build (_FirstDirtyBuild)
 on_config      settings from mkdocs.yml (`extra.briefdesk`)
 on_pre_build   run the pipeline up to the render (`mkdocs serve`: the render too); warn
                (one line a file) about every refused source file; stop before site/ is
@@ -59,6 +60,29 @@ _state: dict[str, object] = {}
 
 def on_startup(command, dirty):
     _state["serving"] = command == "serve"
+    if command == "serve" and dirty:
+        _quiet_dirty_warning()
+
+
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+class _FirstDirtyBuild(logging.Filter):
+    """`make serve` runs `mkdocs serve --dirty`, and MkDocs warns that a dirty build may
+    leave navigation and links stale. Its first build goes to a new, empty folder (serve's
+    temporary site), so every page is built: the warning is false there, and is dropped.
+    MkDocs logs a message once only (its DuplicateFilter on this logger), so the rebuilds,
+    which are incremental by design (README), print nothing more either."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        first_build = not _state.get("builds")
+        return not (first_build and record.levelno == logging.WARNING and str(record.msg).startswith(_DIRTY_WARNING))
+
+
+def _quiet_dirty_warning() -> None:
+    build_log = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(f, _FirstDirtyBuild) for f in build_log.filters):
+        build_log.addFilter(_FirstDirtyBuild())
 
 
 def on_config(config):
@@ -263,6 +287,7 @@ def on_post_build(config):
         len(corpus.refusals),
     )
     publish.finish_site(config.site_dir)  # sitemap.xml.gz without a timestamp
+    _state["builds"] = int(_state.get("builds", 0)) + 1  # see _FirstDirtyBuild
     index = _state.pop("index")
     if _serving():
         index.finish_in_background()  # show edits without waiting for the index

@@ -280,3 +280,6 @@ def test_every_page_links_the_archive_feeds(seed_site):
                           "html.parser")
     hrefs = [l["href"] for l in topic.find_all("link", rel="alternate")]
     assert "../../feeds/topics/trade-smuggling.xml" in hrefs
+    titles = {l["href"]: l.get("title") for l in topic.find_all("link", rel="alternate")}
+    assert titles["../../feeds/topics/trade-smuggling.xml"] == "Trade and smuggling (Atom)"
+    assert titles["../../feeds/topics/trade-smuggling.json"] == "Trade and smuggling (JSON Feed)"

@@ -371,6 +371,11 @@ def test_serve_dirty_shows_an_edit_and_keeps_serving_after_bad_input(tmp_path):
     base = f"http://127.0.0.1:{port}/"
     try:
         _wait_for(lambda: _get(base + "briefings/")[0] == 200, proc, 180, "the site never came up", log)
+        # a new user's first lines: what was built and where it is served, no warning
+        first = log.read_text().split("Serving on", 1)[0].splitlines()
+        assert not [line for line in first if line.startswith(("WARNING", "ERROR"))], first
+        assert any(line.startswith("INFO") and "Briefings: read" in line for line in first), first
+        assert not any("not included in the \"nav\"" in line for line in first), first
         status, listing = _get(base + "briefings/")
         import re
 

@@ -78,7 +78,7 @@ FETCHING = (
 FETCHING_RELS = {"stylesheet", "preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload",
                  "icon", "shortcut", "apple-touch-icon", "manifest", "prerender"}
 # <link rel=...> values that only name a URL (fetched by nobody unless a reader follows it).
-NAMING_RELS = {"canonical", "alternate", "prev", "next", "license", "author", "search"}
+NAMING_RELS = {"canonical", "alternate", "feed", "prev", "next", "license", "author", "search"}
 
 
 def _external(url: str) -> bool:

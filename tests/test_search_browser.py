@@ -3,7 +3,9 @@ by a plain static file server (http.server), driven with Playwright and Debian's
 
 The header box lists results as you type; the search page filters by topic and place and
 keeps them in the URL; romanization variants find the same briefing; a page view that does
-not search downloads nothing of the search engine; with scripts off the search page says so.
+not search downloads nothing of the search engine; with scripts off the search page says so;
+excerpts are the article's own text (not its label chips or hidden spellings), on the
+shipped corpus and on a generated one.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import shutil
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,7 +23,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from conftest import BuildResult, copy_project, mkdocs_build
+from conftest import ROOT, BuildResult, copy_project, mkdocs_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -340,3 +344,101 @@ def test_the_newest_part_answers_before_the_older_parts_are_fetched(parted_site,
     assert first_fragment < first_older, requests
     # each part's engine files come from that part; the older parts' files are fetched once
     assert all(sum(1 for u in requests if u == f"/pagefind/{o}pagefind-entry.json") <= 1 for o in older)
+
+
+# ---------------------------------------------------------------------- excerpts
+
+
+def _paragraphs(site: Path, path: str) -> list[str]:
+    """The article's own paragraphs on a briefing page (site-relative path), as a reader
+    sees them: without the paragraph number, whitespace collapsed."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((site / path.lstrip("/") / "index.html").read_text(encoding="utf-8"), "lxml")
+    out = []
+    for p in soup.select("[data-pagefind-body] p.bd-para"):
+        for num in p.select(".bd-para__num"):
+            num.decompose()
+        out.append(re.sub(r"\s+", " ", p.get_text()).strip())
+    assert out, path
+    return out
+
+
+def _shown_excerpts(page, selector: str) -> list[tuple[str, str, list[str]]]:
+    """(result path, excerpt text, marked words) of every result shown."""
+    page.wait_for_function(
+        "(sel) => { const items = document.querySelectorAll(sel + ' .bd-sr');"
+        "           return items.length > 0 && !document.querySelector(sel + ' .bd-sr--pending'); }",
+        arg=selector, timeout=15000)
+    return page.locator(f"{selector} .bd-sr").evaluate_all(
+        """els => els.filter(e => e.querySelector('a.bd-sr__link')).map(e => [
+             e.querySelector('a.bd-sr__link').pathname,
+             e.querySelector('.bd-sr__excerpt').innerText,
+             Array.from(e.querySelectorAll('.bd-sr__excerpt mark')).map(m => m.innerText)])""")
+
+
+def _assert_article_text(site: Path, shown, query: str | None = None) -> None:
+    assert shown
+    for path, text, marked in shown:
+        words = re.sub(r"\s+", " ", text).strip().strip("…").strip()
+        assert words, (path, text)
+        paragraphs = _paragraphs(site, path)
+        assert any(words in p for p in paragraphs), (path, text)
+        stems = [w[:5].lower() for w in (query or "").split()]  # smuggling finds smugglers too
+        if stems and any(re.search(rf"\b{s}", p, re.I) for s in stems for p in paragraphs):
+            # the article mentions a word of the query: the excerpt shows a mention, marked
+            assert any(m.lower().lstrip("“‘\"'(").startswith(s) for s in stems for m in marked), (path, text, marked)
+
+
+def test_excerpts_are_the_articles_own_paragraphs(served, page):
+    """Not the label chips, the header box or the hidden list of other spellings, which
+    hold "Trade and smuggling" for the Yanggang briefing and weigh more than its text."""
+    base, site = served
+    page.goto(base + "search/?q=smuggling")
+    _page_results(page)
+    shown = _shown_excerpts(page, ".bd-sp__results")
+    _assert_article_text(site, shown, "smuggling")
+    yanggang = "/" + _urls(site)["001"]
+    assert yanggang in [p for p, _, _ in shown]
+    for path, text, _ in shown:
+        assert "Import substitution and self-reliance" not in text and "Ryangkang" not in text, (path, text)
+
+
+def test_header_box_excerpts_are_the_articles_own_paragraphs(served, page):
+    base, site = served
+    page.goto(base + "about/")
+    _header_results(page, "smuggling")
+    _assert_article_text(site, _shown_excerpts(page, "[data-bd-search-list]"), "smuggling")
+
+
+@pytest.mark.parametrize("query", ["Ryangkang", "Import substitution and self-reliance"])
+def test_found_by_a_label_or_a_spelling_the_excerpt_is_still_article_text(served, page, query):
+    """A spelling only the hidden list holds, and a topic's name, still find the Yanggang
+    briefing, near the top (labels weigh above the body); its excerpt is article text."""
+    base, site = served
+    page.goto(base + "search/?q=" + query.replace(" ", "+"))
+    results = _page_results(page)
+    assert "/" + _urls(site)["001"] in results[:3], results
+    _assert_article_text(site, _shown_excerpts(page, ".bd-sp__results"))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A generated corpus (bench/generate_corpus.py, seeded) of 40 articles, served."""
+    sys.path.insert(0, str(ROOT))
+    from bench.generate_corpus import generate
+
+    project = copy_project(tmp_path_factory.mktemp("generated-search"), with_seeds=False)
+    generate(40, 7, project / "source_articles", workers=1)
+    result = mkdocs_build(project, strict=True)
+    assert result.returncode == 0, result.output[-4000:]
+    with _serving(result.site) as base:
+        yield base, result.site
+
+
+@pytest.mark.parametrize("query", ["smuggling", "market prices", "Hyesan"])
+def test_excerpts_are_article_text_in_a_generated_corpus(generated, page, query):
+    base, site = generated
+    page.goto(base + "search/?q=" + query.replace(" ", "+"))
+    assert len(_page_results(page)) >= 2
+    _assert_article_text(site, _shown_excerpts(page, ".bd-sp__results"), query)

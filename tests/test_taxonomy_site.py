@@ -86,3 +86,49 @@ def test_archive_lists_undated_honestly(seed_site):
     assert "Date not stated in the source" in archive.get_text()
     undated = soup(site / "archive" / "undated" / "index.html")
     assert len(undated.select("a.bd-list__title")) == 5
+
+
+def _spellings(editorial: Path) -> dict[str, set[str]]:
+    """Place id -> the spellings of the place and of every place in it (names, variants),
+    lowercased, spaces and hyphens dropped."""
+    import re
+
+    import yaml
+
+    places = yaml.safe_load((editorial / "places.yml").read_text(encoding="utf-8"))["places"]
+    def norm(s: str) -> str:
+        return re.sub(r"[\s\-‐‑’'`]+", "", s).lower()
+    out: dict[str, set[str]] = {}
+    for p in places:
+        words = {norm(w) for w in [p["name"], *p.get("variants", [])]}
+        for owner in {p["id"], p.get("city"), p.get("province")} - {None}:
+            out.setdefault(owner, set()).update(words)
+    return out
+
+
+def test_place_and_actor_pages_show_the_mention_that_listed_the_briefing(seed_site):
+    """Each listed briefing's paragraph is cut around the mention, marked: on the North
+    Hamgyong page, a briefing listed for Chongjin (a city in it), named past the first 240
+    characters of its paragraph, shows Chongjin."""
+    import re
+
+    from conftest import ROOT
+
+    site = seed_site.site
+    spellings = _spellings(ROOT / "hooks" / "editorial")
+    quotes = 0
+    for kind in ("places", "actors"):
+        for path in sorted((site / kind).glob("*/index.html")):
+            for quote in soup(path).select("blockquote.bd-mention"):
+                quotes += 1
+                mark = quote.select_one("mark")
+                assert mark is not None, (path, quote.get_text())
+                target, anchor = quote.select_one("a")["href"].split("#")
+                paragraph = soup(path.parent / target / "index.html").find(id=anchor).get_text()
+                assert mark.get_text() in paragraph
+                if kind == "places":
+                    assert re.sub(r"[\s\-‐‑’'`]+", "", mark.get_text()).lower() in spellings[path.parent.name], (
+                        path, mark.get_text())
+    assert quotes > 10
+    page = soup(site / "places" / "north-hamgyong" / "index.html")
+    assert "Chongjin" in [m.get_text() for m in page.select("blockquote.bd-mention mark")]

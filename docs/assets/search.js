@@ -60,7 +60,7 @@
     var made = [];
     function part(i) {
       if (!made[i]) {
-        made[i] = pf.createInstance({ basePath: BUNDLE + names[i], baseUrl: ROOT.pathname, highlightParam: HL, excerptLength: 28 });
+        made[i] = pf.createInstance({ basePath: BUNDLE + names[i], baseUrl: ROOT.pathname, highlightParam: HL, excerptLength: EXCERPT_WORDS });
       }
       return made[i];
     }
@@ -183,9 +183,51 @@
     });
   }
 
-  /* Pagefind's excerpt is text with <mark> around matches: keep only those tags. */
-  function excerpt(x) {
-    return String(x || "").replace(/<(?!\/?mark>)/g, "&lt;");
+  /* A result's excerpt, from the article's own paragraphs only. Pagefind indexes the whole
+     briefing page's content, which holds besides the article the header box, the topic,
+     place and actor chips and the hidden list of other spellings (render.py): they find and
+     rank the briefing, but its own excerpt, the window with the most weight, falls on the
+     chips (weighted above the body). The article's paragraphs (<p id="pN">) are anchors in
+     the fragment, each with its first word's position and its text, so the excerpt here is
+     the stretch of EXCERPT_WORDS words inside one paragraph with the most weight of matches,
+     the matches marked; when no paragraph holds a match (a label or a spelling found the
+     briefing), the article's opening words. Words are escaped: nothing becomes markup. */
+  var EXCERPT_WORDS = 28;
+  var EXCERPT_LEAD = 6;  // words shown before the first match
+  function paragraphs(d) {
+    return (d.anchors || []).filter(function (a) {
+      return a.element === "p" && /^p\d+$/.test(a.id) && a.text;
+    }).map(function (a) {
+      return { start: a.location, end: a.location + a.text.split(/\s+/).filter(Boolean).length };
+    });
+  }
+  function articleExcerpt(d) {
+    var paras = paragraphs(d);
+    if (!paras.length) return "";
+    var words = String(d.raw_content != null ? d.raw_content : d.content || "").split(" ");
+    var weight = {};
+    (d.weighted_locations || []).forEach(function (w) {
+      weight[w.location] = (weight[w.location] || 0) + (w.balanced_score || 1);
+    });
+    (d.locations || []).forEach(function (l) { if (!(l in weight)) weight[l] = 1; });
+    var at = Object.keys(weight).map(Number).sort(function (a, b) { return a - b; });
+    var p0 = paras[0];
+    var best = { start: p0.start, end: Math.min(p0.end, p0.start + EXCERPT_WORDS), score: 0, para: p0 };
+    paras.forEach(function (p) {
+      var inside = at.filter(function (l) { return l >= p.start && l < p.end; });
+      inside.forEach(function (first) {
+        var start = Math.max(p.start, Math.min(first - EXCERPT_LEAD, p.end - EXCERPT_WORDS));
+        var end = Math.min(p.end, start + EXCERPT_WORDS);
+        var score = 0;
+        inside.forEach(function (l) { if (l >= start && l < end) score += weight[l]; });
+        if (score > best.score) best = { start: start, end: end, score: score, para: p };
+      });
+    });
+    var out = [];
+    for (var i = best.start; i < best.end && i < words.length; i++) {
+      out.push(i in weight ? "<mark>" + esc(words[i]) + "</mark>" : esc(words[i]));
+    }
+    return (best.start > best.para.start ? "…" : "") + out.join(" ") + (best.end < best.para.end ? "…" : "");
   }
 
   function formatDate(iso) {
@@ -206,7 +248,7 @@
       '<article class="md-search-result__article md-typeset">' +
       '<h1 class="bd-sr__title">' + esc(m.title || d.url) + "</h1>" +
       '<p class="bd-sr__info">' + esc(info.join(" · ")) + "</p>" +
-      '<p class="bd-sr__excerpt">' + excerpt(d.excerpt) + "</p>" +
+      '<p class="bd-sr__excerpt">' + articleExcerpt(d) + "</p>" +
       (chips.length ? '<p class="bd-sr__chips">' + chips.join(" ") + "</p>" : "") +
       "</article></a></li>";
   }

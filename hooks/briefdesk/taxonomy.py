@@ -203,9 +203,13 @@ def _mention_item(b: Briefing, category: str, eid: str, from_url: str) -> str:
     snippet = ""
     href = rel_url(from_url, b.url)
     if 0 <= para < len(paragraphs):
+        if category == "places":
+            patterns = _mention_patterns(label, {x["id"]: x for x in b.regions})
+        else:
+            patterns = [mention_pattern(label)]
         snippet = (
             f'<blockquote class="bd-mention"><a href="{h(href)}#p{para + 1}">¶ {para + 1}</a> '
-            f"{_snippet(paragraphs[para], label)}</blockquote>"
+            f"{_snippet(paragraphs[para], patterns)}</blockquote>"
         )
     elif label and label.get("implied_by"):
         snippet = '<p class="bd-note">Through a place in this province.</p>'
@@ -216,19 +220,37 @@ def _mention_item(b: Briefing, category: str, eid: str, from_url: str) -> str:
     )
 
 
-def _snippet(text: str, label: dict[str, Any]) -> str:
-    """About MENTION_SNIPPET characters of a paragraph around the first mention, marked."""
-    pattern = mention_pattern(label)
-    m = pattern.search(text) if pattern else None
+def _mention_patterns(label: dict[str, Any], regions: dict[str, dict[str, Any]]) -> list:
+    """The patterns of the words that put a place on its page: its own name's, and the
+    names of the places in it that the briefing names (a province is listed for a city it
+    names; its first paragraph is the first of any of them), down the chain."""
+    out, seen, todo = [], set(), [label]
+    while todo:
+        lb = todo.pop()
+        if lb["id"] in seen:
+            continue
+        seen.add(lb["id"])
+        out.append(mention_pattern(lb))
+        todo.extend(regions[k.split(":", 1)[1]] for k in sorted(lb.get("evidence", {}))
+                    if k.startswith("implied_by:") and k.split(":", 1)[1] in regions)
+    return out
+
+
+def _snippet(text: str, patterns: list) -> str:
+    """About MENTION_SNIPPET characters of a paragraph around its first mention (the first
+    match of any of the patterns), marked."""
+    found = [m for m in (p.search(text) for p in patterns if p is not None) if m is not None]
+    m = min(found, key=lambda m: (m.start(), -m.end())) if found else None
     if m is None:
         cut = text if len(text) <= MENTION_SNIPPET else text[:MENTION_SNIPPET].rsplit(" ", 1)[0] + "…"
         return h(cut)
     start = max(0, m.start() - MENTION_SNIPPET // 2)
     end = min(len(text), m.end() + MENTION_SNIPPET // 2)
     if start > 0:
-        start = text.find(" ", start) + 1 or start
+        start = text.find(" ", start, m.start()) + 1 or start
     if end < len(text):
-        end = text.rfind(" ", m.end(), end) if text.rfind(" ", m.end(), end) > 0 else end
+        space = text.rfind(" ", m.end(), end)
+        end = space if space > 0 else end
     return (("…" if start > 0 else "") + h(text[start:m.start()]) + f"<mark>{h(m.group())}</mark>"
             + h(text[m.end():end]) + ("…" if end < len(text) else ""))
 
