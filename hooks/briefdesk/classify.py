@@ -1100,3 +1100,51 @@ def _bench(editorial_dir: Path | None = None, rounds: int = 50, repeats: int = 7
 
 if __name__ == "__main__":  # pragma: no cover
     print(f"classify: {_bench():.3f} ms per 1,000 words")
+
+
+# --------------------------------------------------------------------------- spans in one text
+
+
+def phrase_matcher(fname: str, phrases: Iterable[tuple[str, Any, str]], ignore: Iterable[str] = ()) -> _Matcher:
+    """A matcher for another vocabulary (prices.yml), folded and matched as these three
+    are: ``phrases`` are (phrase, payload, owner id); ``ignore`` phrases consume their
+    words and yield nothing. A phrase used by two owners is a one-line VocabularyError."""
+    m = _Matcher(fname)
+    for phrase, payload, owner in phrases:
+        _add_phrase(m, phrase, payload, owner)
+    for phrase in ignore:
+        _add_phrase(m, phrase, None, "ignore")
+    return m
+
+
+def spans(matcher: _Matcher, text: str) -> list[tuple[int, int, Any]]:
+    """Every match in ``text`` as (start, end, payload), character offsets into ``text``,
+    in text order: the longest entry at each word, consuming its words, as a scan does;
+    ``ignore`` phrases are consumed and left out."""
+    found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    if not found:
+        return []
+    toks = []
+    for _, _, tok in found:
+        folded = _TOKEN.findall(_fold(tok)) if not tok.isascii() else (tok,)
+        toks.append("".join(folded) or tok)
+    out: list[tuple[int, int, Any]] = []
+    i, n = 0, len(toks)
+    while i < n:
+        firsts = matcher.firsts(toks[i].lower())
+        if firsts:
+            end, best = _Matcher.longest(firsts, toks, i)
+            if end > i:
+                for payload in best or ():
+                    out.append((found[i][0], found[end - 1][1], payload))
+                    break  # one payload a match (a phrase has one owner here)
+                i = end
+                continue
+        i += 1
+    return out
+
+
+def place_spans(vocab: Vocabulary, text: str) -> list[tuple[int, int, str]]:
+    """The gazetteer's places named in ``text``: (start, end, place id), in text order,
+    matched exactly as :func:`classify` matches them (variants, case, ``ignore``)."""
+    return [(s, e, payload[0]) for s, e, payload in spans(vocab._matchers["places"], text)]
