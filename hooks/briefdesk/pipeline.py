@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import citing, export, feeds, listing, parallel, render, taxonomy, versions
+from . import citing, export, feeds, listing, parallel, pricedata, render, taxonomy, versions
 from . import publish
 from .output import MemoryPages, Memo, PackPages
 from .clean import CleanRules, clean, load_rules
@@ -95,6 +95,7 @@ class Corpus:
         published = [{"source_file": b.source_file, "id": b.id, "url": b.url} for b in sorted(self.briefings, key=lambda b: b.source_file)]
         refused = [{"source_file": r.source_file, "reason": r.reason} for r in sorted(self.refusals, key=lambda r: r.source_file)]
         meta = [{"source_file": k, "metadata_for": v} for k, v in sorted(self.metadata_files.items())]
+        prices = pricedata.report(self.briefings)
         return {
             "files": self.files_seen,
             "published_count": len(published),
@@ -109,6 +110,9 @@ class Corpus:
             },
             "new_urls": sorted(self.assignment.added),
             "renamed": [list(r) for r in self.assignment.renamed],
+            "price_observations": prices[0],
+            # figures of money the price extraction left out, with the reason, by briefing id
+            "price_figures_left_out": prices[1],
         }
 
 
@@ -208,6 +212,9 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
     briefings = taxonomy.classify_all(briefings, settings.editorial_dir, refusals)
     timings["classify"] = time.perf_counter() - t0
     _settle()
+    t0 = time.perf_counter()
+    pricedata.extract_all(briefings, settings.editorial_dir, rules_digest)
+    timings["prices"] = time.perf_counter() - t0
     metadata_files = dict(result.metadata_files)
     refused_sources = {r.source_file for r in refusals}
     for side, art in list(metadata_files.items()):
@@ -454,6 +461,8 @@ class Rendering:
 
         assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
         assets["data/build-report.json"] = export.report_json(corpus.report())
+        assets[pricedata.PRICES_JSON] = pricedata.json_export(pricedata.json_lines(b, settings) for b in corpus.briefings)
+        assets[pricedata.PRICES_CSV] = pricedata.csv_export(pricedata.csv_rows(b, settings) for b in corpus.briefings)
         self.asset_sources = list(assets) + made_later  # every export and citation file of the build
         self._thread: threading.Thread | None = None
         self._results: Any = None
