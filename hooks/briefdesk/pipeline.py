@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import citing, export, feeds, listing, parallel, pricedata, render, taxonomy, versions
+from . import citing, export, feeds, listing, parallel, pricedata, pricepages, render, taxonomy, versions
 from . import publish
 from .output import MemoryPages, Memo, PackPages
 from .clean import CleanRules, clean, load_rules
@@ -428,10 +428,14 @@ class Rendering:
             "Every briefing in the archive. Each is one article from the sources, cleaned and "
             "described; see [About](../about.md) for how.\n"
         )
+        price_index = pricepages.PriceIndex(corpus.briefings, settings)
+        price_vocab = pricedata.load_vocabulary(settings.editorial_dir)
         self.listings = {
             **listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings,
                                       settings.per_page, self.memo),
-            **taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, self.memo),
+            **taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, self.memo,
+                                      place_extra=functools.partial(pricepages.place_html, price_index, price_vocab)),
+            **pricepages.pages(price_index, price_vocab, settings.per_page),
             **{listing.url_to_src(url): functools.partial(listing.withdrawn_md, bid, reason)
                for url, (bid, reason) in sorted(corpus.assignment.withdrawn.items())},
         }
@@ -461,8 +465,8 @@ class Rendering:
 
         assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
         assets["data/build-report.json"] = export.report_json(corpus.report())
-        assets[pricedata.PRICES_JSON] = pricedata.json_export(pricedata.json_lines(b, settings) for b in corpus.briefings)
-        assets[pricedata.PRICES_CSV] = pricedata.csv_export(pricedata.csv_rows(b, settings) for b in corpus.briefings)
+        assets[pricedata.PRICES_JSON] = price_index.json()
+        assets[pricedata.PRICES_CSV] = price_index.csv()
         self.asset_sources = list(assets) + made_later  # every export and citation file of the build
         self._thread: threading.Thread | None = None
         self._results: Any = None

@@ -90,13 +90,15 @@ def citation(b: Briefing, settings, paragraph: int, chicago: str | None = None) 
     return f"{head}, ¶ {paragraph}. {url}#p{paragraph}."
 
 
-def records(b: Briefing, settings) -> list[dict[str, Any]]:
-    """The briefing's observations as data/prices.json has them."""
+def records(b: Briefing, settings, chicago: str | None = None) -> list[dict[str, Any]]:
+    """The briefing's observations as data/prices.json has them (``chicago``: the
+    briefing's citation, when made already)."""
     if not b.prices:
         return []
     from . import cite, citing
 
-    chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
+    if chicago is None:
+        chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
     url = absolute_url(settings.site_url, b.url)
     out = []
     for o in b.prices:
@@ -108,14 +110,14 @@ def records(b: Briefing, settings) -> list[dict[str, Any]]:
     return out
 
 
-def json_lines(b: Briefing, settings) -> list[str]:
-    return [json.dumps(r, ensure_ascii=False) for r in records(b, settings)]
+def json_lines(b: Briefing, settings, chicago: str | None = None) -> list[str]:
+    return [json.dumps(r, ensure_ascii=False) for r in records(b, settings, chicago)]
 
 
-def csv_rows(b: Briefing, settings) -> str:
+def csv_rows(b: Briefing, settings, chicago: str | None = None) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
-    for r in records(b, settings):
+    for r in records(b, settings, chicago):
         row = dict(r)
         place, prev = row.pop("place"), row.pop("previous")
         row["place_id"], row["place_name"] = (place["id"], place["name"]) if place else ("", "")
