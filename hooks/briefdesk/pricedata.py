@@ -192,7 +192,7 @@ def table_html(b: Briefing, from_url: str, prices_url: str = "prices/") -> str:
         f'<div class="bd-prices"><p class="bd-note">{n} figure{"s" if n != 1 else ""} read from the text '
         '(see <a href="' + h(rel_url(from_url, prices_url)) + '">all prices</a>). A place or date the text does '
         'not state is not guessed.</p>'
-        '<table class="bd-prices__table"><thead><tr><th scope="col">Commodity</th><th scope="col">Price</th>'
+        '<div class="bd-prices__scroll"><table class="bd-prices__table"><thead><tr><th scope="col">Commodity</th><th scope="col">Price</th>'
         '<th scope="col">Place</th><th scope="col">Date</th><th scope="col">Where</th></tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table></div>\n'
+        f'<tbody>{"".join(rows)}</tbody></table></div></div>\n'
     )

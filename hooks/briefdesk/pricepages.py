@@ -200,7 +200,7 @@ def chart(commodity, items, from_url: str) -> tuple[str, str]:
 
     unit_text = f"{currency} per {unit}" if unit else currency
     title = f"{commodity.name}: {unit_text}, by place, {format_date(_iso_month(lo))} to {format_date(_iso_month(hi))}"
-    parts = [f'<svg class="bd-chart" viewBox="0 0 {W} {H}" width="100%" role="img" '
+    parts = [f'<svg class="bd-chart" viewBox="0 0 {W} {H}" width="100%" role="group" '
              f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="chart-title">{h(title)}</title>',
              f'<desc id="chart-desc">Each point is the median figure of a '
@@ -272,8 +272,9 @@ def _latest_table(rows: list[tuple[str, dict, Briefing]], first: str, from_url: 
     body = "".join(
         f'<tr><td>{label}</td><td class="bd-num">{_value(o)}</td><td>{_when(o)}</td>'
         f'<td>{_source_cell(o, b, from_url)}</td></tr>' for label, o, b in rows)
-    return (f'<table class="bd-prices__table"><thead><tr><th scope="col">{h(first)}</th><th scope="col">Latest</th>'
-            f'<th scope="col">Date</th><th scope="col">Source</th></tr></thead><tbody>{body}</tbody></table>')
+    return (f'<div class="bd-prices__scroll"><table class="bd-prices__table"><thead><tr><th scope="col">{h(first)}</th>'
+            f'<th scope="col">Latest</th><th scope="col">Date</th><th scope="col">Source</th></tr></thead>'
+            f'<tbody>{body}</tbody></table></div>')
 
 
 def _by_place_rows(items, from_url: str, index: PriceIndex) -> list[tuple[str, dict, Briefing]]:
@@ -298,9 +299,9 @@ def _observation_rows(chunk, from_url: str, index: PriceIndex) -> str:
 
 
 def _table(rows: str, caption: str) -> str:
-    return (f'<table class="bd-prices__table bd-prices__all"><caption>{h(caption)}</caption><thead><tr>'
-            '<th scope="col">Date</th><th scope="col">Place</th><th scope="col">Price</th>'
-            f'<th scope="col">Source and citation</th></tr></thead><tbody>{rows}</tbody></table>')
+    return (f'<div class="bd-prices__scroll"><table class="bd-prices__table bd-prices__all"><caption>{h(caption)}'
+            '</caption><thead><tr><th scope="col">Date</th><th scope="col">Place</th><th scope="col">Price</th>'
+            f'<th scope="col">Source and citation</th></tr></thead><tbody>{rows}</tbody></table></div>')
 
 
 def commodity_page(commodity, items, index: PriceIndex, per_page: int, n: int, pages: int) -> str:
