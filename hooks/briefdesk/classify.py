@@ -1117,34 +1117,41 @@ def phrase_matcher(fname: str, phrases: Iterable[tuple[str, Any, str]], ignore: 
     return m
 
 
-def spans(matcher: _Matcher, text: str) -> list[tuple[int, int, Any]]:
+def span_tokens(text: str) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    """The words of ``text`` for :func:`spans`: their (start, end), folded and lower-cased."""
+    offsets, toks = [], []
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        offsets.append(m.span())
+        toks.append(tok if tok.isascii() else ("".join(_TOKEN.findall(_fold(tok))) or tok))
+    return offsets, toks, [tok.lower() for tok in toks]
+
+
+def spans(matcher: _Matcher, text: str, words: tuple | None = None) -> list[tuple[int, int, Any]]:
     """Every match in ``text`` as (start, end, payload), character offsets into ``text``,
     in text order: the longest entry at each word, consuming its words, as a scan does;
-    ``ignore`` phrases are consumed and left out."""
-    found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    if not found:
-        return []
-    toks = []
-    for _, _, tok in found:
-        folded = _TOKEN.findall(_fold(tok)) if not tok.isascii() else (tok,)
-        toks.append("".join(folded) or tok)
+    ``ignore`` phrases are consumed and left out. ``words``: ``span_tokens(text)``, when
+    made already (several matchers over one text)."""
+    offsets, toks, lows = words if words is not None else span_tokens(text)
+    children, wild = matcher.root.children, bool(matcher.root.prefixes)
+    starts = range(len(toks)) if wild else [i for i, low in enumerate(lows) if low in children]
     out: list[tuple[int, int, Any]] = []
-    i, n = 0, len(toks)
-    while i < n:
-        firsts = matcher.firsts(toks[i].lower())
+    nxt = 0
+    for i in starts:  # most words start no entry
+        if i < nxt:
+            continue
+        firsts = matcher.firsts(lows[i])
         if firsts:
             end, best = _Matcher.longest(firsts, toks, i)
             if end > i:
                 for payload in best or ():
-                    out.append((found[i][0], found[end - 1][1], payload))
+                    out.append((offsets[i][0], offsets[end - 1][1], payload))
                     break  # one payload a match (a phrase has one owner here)
-                i = end
-                continue
-        i += 1
+                nxt = end
     return out
 
 
-def place_spans(vocab: Vocabulary, text: str) -> list[tuple[int, int, str]]:
+def place_spans(vocab: Vocabulary, text: str, words: tuple | None = None) -> list[tuple[int, int, str]]:
     """The gazetteer's places named in ``text``: (start, end, place id), in text order,
     matched exactly as :func:`classify` matches them (variants, case, ``ignore``)."""
-    return [(s, e, payload[0]) for s, e, payload in spans(vocab._matchers["places"], text)]
+    return [(s, e, payload[0]) for s, e, payload in spans(vocab._matchers["places"], text, words)]

@@ -260,14 +260,24 @@ def load_vocabulary(editorial_dir: Path) -> PriceVocabulary:
     vocab._cur_before = re.compile(rf"(?<![^\W_])(?P<sym>{sym_alt})\s?\Z", re.IGNORECASE)
     unit_alt = _alternation(list(unit_names))
     vocab._unit_after = re.compile(
-        rf"\s*(?:per|a|an|/|each|for)\s*(?:(?:a|an|one|each|every|1)\s*)?(?P<unit>{unit_alt})(?![^\W_])",
+        rf"\s*(?:per|a|an|/|each|for|to)\s*(?:(?:a|an|one|each|every|the|1)\s*)?(?P<unit>{unit_alt})(?![^\W_])",
         re.IGNORECASE)
     vocab._unit_before = re.compile(
         rf"(?:(?<![^\W_])(?:a|an|one|per|1)\s*(?P<u1>{unit_alt})(?![^\W_])(?:\s+of)?|\(\s*(?:1|one)\s*(?P<u2>{unit_alt})\s*\))",
         re.IGNORECASE)
     vocab._period_after = re.compile(rf"\s*,?\s*(?:{_alternation(periods)})(?![^\W_])", re.IGNORECASE) if periods else None
-    vocab._prefilter = re.compile(rf"\d[\d,.]*\s?(?:(?:thousand|million|billion)\s+)?(?:{cur_alt})(?![^\W_])|(?:{sym_alt})\s?\d",
-                                  re.IGNORECASE)
+    # which paragraphs and sentences can hold money, cheaply: a digit then a currency's name,
+    # or a symbol then a digit (a symbol of letters as written, KPW; else its last sign, $)
+    # every alternative starts at a digit, which the regular expression engine finds fast
+    words = {s for s in symbols if s.isalpha()}
+    signs = sorted({s.replace(" ", "")[-1] for s in symbols if not s.replace(" ", "").isalpha()})
+    hints = [rf"\s?(?i:(?:(?:thousand|million|billion)\s+)?(?:{cur_alt}))(?![^\W_])"]
+    before = ["[" + "".join(re.escape(c) for c in signs) + "]"] if signs else []
+    for size in sorted({len(w) for w in words}):  # a look-behind has one width
+        before.append("(?i:" + "|".join(re.escape(w) for w in sorted(words) if len(w) == size) + ")")
+    for b in before:
+        hints += [rf"(?<={b}\d)", rf"(?<={b}\s\d)"]
+    vocab._prefilter = re.compile(r"\d(?:" + "|".join(hints) + ")")
     return vocab
 
 
@@ -286,7 +296,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
     for m in _BOUNDARY.finditer(text):
         end = m.start(1)
-        word = _LAST_WORD.search(text, start, end)
+        word = _LAST_WORD.search(text, max(start, end - 40), end)  # the word before the stop, not a scan of the sentence
         if word:
             w = word.group(1).lower()
             if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or w.rstrip(".") in _ABBREVIATIONS:
@@ -433,7 +443,7 @@ _MON = r"(?:January|February|March|April|May|June|July|August|September|October|
        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _PART = r"(?:early|mid|late|the\s+(?:beginning|start|end|middle|first\s+half|second\s+half|latter\s+half)\s+of)[\s-]+"
 _DATE = re.compile(
-    rf"(?P<md>(?P<md_m>{_MON})\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d)(?:,?\s+(?P<md_y>\d{{4}}))?)"
+    rf"(?<![^\W_])(?=[^\W_])(?:(?P<md>(?P<md_m>{_MON})\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d)(?:,?\s+(?P<md_y>\d{{4}}))?)"
     rf"|(?P<dm>(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_m>{_MON})(?:,?\s+(?P<dm_y>\d{{4}}))?)"
     rf"|(?P<mo>(?:{_PART})?(?P<mo_m>{_MON})(?:,?\s+(?P<mo_y>\d{{4}})|\s+(?:of\s+)?(?P<mo_rel>this|last)\s+year)?)"
     rf"|(?P<nth>(?i:the)\s+(?P<nth_d>\d{{1,2}})(?:st|nd|rd|th))"
@@ -442,7 +452,7 @@ _DATE = re.compile(
     rf"|(?P<yr>(?<=in\s)(?P<yr_y>(?:19|20)\d\d)(?!\d))"
     rf"|(?P<now>(?<![^\W_])(?i:now|currently|at present|these days|today)(?![^\W_]))"
     rf"|(?P<vague>(?<![^\W_])(?i:yesterday|earlier\s+in\s+the\s+(?:year|month)|(?:a|one|two|three|four|"
-    rf"five|six|\d+)\s+(?:days?|weeks?|months?)\s+(?:ago|earlier|before|prior)|the\s+previous\s+week|last\s+week)(?![^\W_]))"
+    rf"five|six|\d+)\s+(?:days?|weeks?|months?)\s+(?:ago|earlier|before|prior)|the\s+previous\s+week|last\s+week)(?![^\W_])))"
 )
 
 
@@ -611,36 +621,45 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
             else:
                 fig.role = "earlier"
 
-    anchors = cls.spans(v._anchors, s)
+    words = cls.span_tokens(s)
+    anchors = cls.spans(v._anchors, s, words)
     covered = [(f.start, f.unit_end) for f in figures]
     anchors = [a for a in anchors if not any(a[0] < e and st < a[1] for st, e in covered)]
 
     # dates: a figure claims the date phrase just after it, else the nearest before it
     # (not claimed), else the sentence's opening one
-    phrases = _date_phrases(s, pub)
-    claimed: set[int] = set()
-    dated = [f for f in figures if f.role != "conversion"]
-    for k, fig in enumerate(dated):
-        limit = dated[k + 1].start if k + 1 < len(dated) else len(s)
-        for n, (ps, pe, *_rest) in enumerate(phrases):
-            if fig.unit_end <= ps < limit and ps - fig.unit_end <= 45 and not _CLAUSE.search(s, fig.unit_end, ps):
-                fig.date = phrases[n][2:]
-                claimed.add(n)
-                break
-    opening = next((phrases[n][2:] for n, p in enumerate(phrases)
-                    if n not in claimed and p[1] <= dated[0].start), None) if dated else None
-    for k, fig in enumerate(dated):
-        if fig.date is not None:
-            continue
-        since = dated[k - 1].unit_end if k else 0
-        before = [n for n, p in enumerate(phrases) if n not in claimed and since <= p[0] and p[1] <= fig.start]
-        if before:
-            fig.date = phrases[before[-1]][2:]
-            claimed.add(before[-1])
-        elif opening is not None and fig.role not in ("previous", "earlier"):
-            fig.date = opening
+    # (made only when a figure is kept: most sentences with money give no observation)
+    done: dict[str, Any] = {}
+
+    def assign_dates() -> None:
+        if "dates" in done:
+            return
+        done["dates"] = True
+        phrases = _date_phrases(s, pub)
+        claimed: set[int] = set()
+        dated = [f for f in figures if f.role != "conversion"]
+        for k, fig in enumerate(dated):
+            limit = dated[k + 1].start if k + 1 < len(dated) else len(s)
+            for n, (ps, pe, *_rest) in enumerate(phrases):
+                if fig.unit_end <= ps < limit and ps - fig.unit_end <= 45 and not _CLAUSE.search(s, fig.unit_end, ps):
+                    fig.date = phrases[n][2:]
+                    claimed.add(n)
+                    break
+        opening = next((phrases[n][2:] for n, p in enumerate(phrases)
+                        if n not in claimed and p[1] <= dated[0].start), None) if dated else None
+        for k, fig in enumerate(dated):
+            if fig.date is not None:
+                continue
+            since = dated[k - 1].unit_end if k else 0
+            before = [n for n, p in enumerate(phrases) if n not in claimed and since <= p[0] and p[1] <= fig.start]
+            if before:
+                fig.date = phrases[before[-1]][2:]
+                claimed.add(before[-1])
+            elif opening is not None and fig.role not in ("previous", "earlier"):
+                fig.date = opening
 
     def date_of(fig: _Figure) -> tuple[str | None, str | None]:
+        assign_dates()
         if fig.date is None and fig.role in ("previous", "earlier"):
             return None, None  # an earlier figure has a date only when the sentence gives it one
         if fig.date is None:
@@ -652,14 +671,19 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
 
     # clauses and their places
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(s)] + [len(s) + 1]
-    place_spans = cls.place_spans(g, s)
-    clause_places: list[list[str]] = []  # a clause's own places, else the previous clause's
-    own_places: list[list[str]] = []
-    for a, b in zip(bounds, bounds[1:]):
-        found = _narrow([pid for ps, pe, pid in place_spans if a <= ps < b], g)
-        own_places.append(found)
-        clause_places.append(found if found else (clause_places[-1] if clause_places else []))
-    respectively = [bool(_RESPECTIVELY.search(s, a, b)) for a, b in zip(bounds, bounds[1:])]
+
+    def clause_places() -> tuple[list[list[str]], list[list[str]], list[bool]]:
+        """Per clause: its places, else the previous clause's; its own; whether it says "respectively"."""
+        if "places" not in done:
+            spans = cls.place_spans(g, s, words)
+            inherited: list[list[str]] = []
+            own: list[list[str]] = []
+            for a, b in zip(bounds, bounds[1:]):
+                found = _narrow([pid for ps, pe, pid in spans if a <= ps < b], g)
+                own.append(found)
+                inherited.append(found if found else (inherited[-1] if inherited else []))
+            done["places"] = (inherited, own, [bool(_RESPECTIVELY.search(s, a, b)) for a, b in zip(bounds, bounds[1:])])
+        return done["places"]
 
     def clause_of(pos: int) -> int:
         for c in range(len(bounds) - 1):
@@ -721,7 +745,8 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
         stated = unit is not None
         unit = unit or com.unit
         c = clause_of(fig.start)
-        places = clause_places[c]
+        inherited, own_places, respectively = clause_places()
+        places = inherited[c]
         group = by_clause.get(c, [])
         if respectively[c]:  # figures and places in order, or no place when they do not pair up
             own = own_places[c]
