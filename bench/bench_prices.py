@@ -53,9 +53,9 @@ def main(argv=None) -> int:
         pages = {k: len(v.encode()) for k, v in corpus.pages.items() if k.startswith("prices/")}
         print(f"briefings: {n:,}; pipeline {total:.2f} s (stages: "
               + ", ".join(f"{k} {v:.2f}" for k, v in t.items()) + ")")
-        print(f"prices stage: {stage:.3f} s = {100 * stage / total:.1f} % of the pipeline; "
-              f"extraction alone, one process: {alone:.3f} s = {1000 * alone / n * 1000 / 1000:.1f} ms per 1,000 "
-              f"briefings -> {alone / n * 1000:.3f} s per 1,000 briefings")
+        print(f"prices stage: {stage:.3f} s = {100 * stage / total:.1f} % of the pipeline "
+              f"(classify: {100 * t['classify'] / total:.1f} %); extraction alone, one process, no cache: "
+              f"{alone:.3f} s, {alone / n * 1000:.2f} s per 1,000 briefings")
         print(f"observations: {obs:,} ({obs / n:.2f} a briefing); left out: {dict(sorted(left.items()))}")
         print(f"largest price page: {max(pages.values()) / 1024:.0f} KB ({max(pages, key=pages.get)}); "
               f"price pages: {len(pages):,}; prices.json {len(corpus.assets[pricedata.PRICES_JSON].encode()) / 1e6:.1f} MB")
