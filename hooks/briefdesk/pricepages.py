@@ -14,20 +14,16 @@ commodity's most common currency and unit; every figure is in the table.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import json
 import math
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import pricedata
 from .listing import page_url, pager_html, url_to_src, _yaml_str
 from .model import Briefing
 from .render import format_date
-from .text import absolute_url, h, md_inline, rel_url
+from .text import h, md_inline, rel_url
 
 BASE = "prices/"
 SERIES = 6
@@ -166,7 +162,7 @@ def chart(commodity, items, from_url: str) -> tuple[str, str]:
     combos = Counter((o["currency"], o["unit"]) for o, _ in items)
     if not combos:
         return "", ""
-    (currency, unit), _ = min(combos.items(), key=lambda kv: (-kv[1], kv[0]))
+    (currency, unit), _ = min(combos.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or ""))
     drawn = [(o, b) for o, b in items if (o["currency"], o["unit"]) == (currency, unit) and _month(o["date"]) is not None]
     other_units = sum(n for combo, n in combos.items() if combo != (currency, unit))
     if not drawn:

@@ -313,36 +313,105 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])(?!,\d{3})")
 _MULT = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _QUALIFIERS = [
-    ("more than", r"more than|over|above|exceeding|in excess of|just over|upwards of"),
-    ("at least", r"at least|no less than"),
-    ("up to", r"up to|as much as|as high as"),
-    ("as low as", r"as low as|as little as"),
-    ("less than", r"less than|under|below|just under|no more than"),
-    ("nearly", r"nearly|almost|close to|just short of"),
-    ("around", r"around|about|approximately|approx\.|roughly|some|an estimated|estimated at"),
+    ("more than", "more than|over|above|exceeding|in excess of|just over|upwards of"),
+    ("at least", "at least|no less than"),
+    ("up to", "up to|as much as|as high as"),
+    ("as low as", "as low as|as little as"),
+    ("less than", "less than|under|below|just under|no more than"),
+    ("nearly", "nearly|almost|close to|just short of"),
+    ("around", "around|about|approximately|approx.|roughly|some|an estimated|estimated at"),
 ]
-_QUALIFIER = re.compile(r"(?<![^\W_])(?P<q>" + "|".join(f"(?P<q{i}>{alt})" for i, (_, alt) in enumerate(_QUALIFIERS))
-                        + r")\s+(?:the\s+)?\Z", re.IGNORECASE)
-_DELTA_BEFORE = re.compile(
-    r"(?<![^\W_])(?:up|down|by|rise of|increase of|jump of|drop of|fall of|decline of|decrease of|gain of|loss of|"
-    r"hike of|rose|risen|rises|rising|fell|fallen|falls|falling|dropped|drops|dropping|climbed|jumped|increased|"
-    r"decreased|declined|gained|lost|soared|surged|plunged|plummeted|added|shed)\s+"
-    r"(?:(?:about|around|some|nearly|almost|approximately|roughly|over|more than|less than|just over|just under)\s+)?\Z",
-    re.IGNORECASE)
+# The words just before a figure say what it is. They are compared as words (lower case,
+# the first word of a phrase may follow punctuation: "(a rise of"), not by regular
+# expressions anchored at the figure, which would try every position before it.
+_QUALIFIER_PHRASES = {tuple(p.split()): label for label, alts in _QUALIFIERS for p in alts.split("|")}
+_DELTA_PHRASES = {tuple(p.split()) for p in (
+    "up|down|by|rise of|increase of|jump of|drop of|fall of|decline of|decrease of|gain of|loss of|hike of|rose|"
+    "risen|rises|rising|fell|fallen|falls|falling|dropped|drops|dropping|climbed|jumped|increased|decreased|"
+    "declined|gained|lost|soared|surged|plunged|plummeted|added|shed").split("|")}
+_DELTA_SKIP = {tuple(p.split()) for p in
+               "about|around|some|nearly|almost|approximately|roughly|over|more than|less than|just over|just under".split("|")}
+_FROM_SKIP = {(w,) for w in "about around some roughly approximately over nearly almost".split()}
+_PREV_PHRASES = {("from",), ("compared", "to"), ("compared", "with")}
+_LEAD = 60
+
+
+def _words_before(text: str, end: int, start: int = 0) -> list[str]:
+    """The last words of ``text[start:end]``, lower-cased, when it ends in a space (else none)."""
+    lo = max(start, end - _LEAD)
+    lead = text[lo:end]
+    if not lead[-1:].isspace():
+        return []
+    words = lead.lower().split()
+    return words[1:] if lo > start and words and not text[lo - 1].isspace() else words
+
+
+def _ends_with(words: list[str], phrase: tuple[str, ...]) -> bool:
+    """Whether the words end with the phrase, its first word whole or after punctuation."""
+    k = len(phrase)
+    if len(words) < k or tuple(words[len(words) - k + 1:]) != phrase[1:]:
+        return False
+    w, p = words[-k], phrase[0]
+    return w == p or (w.endswith(p) and not (w[-len(p) - 1].isalnum() or w[-len(p) - 1] == "_"))
+
+
+def _by_last(phrases) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases by their last word, longest first: a lookup, not a loop over them all."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=lambda p: (-len(p), p)):
+        out.setdefault(phrase[-1], []).append(phrase)
+    return out
+
+
+def _candidates(index: dict[str, list[tuple[str, ...]]], words: list[str]) -> list[tuple[str, ...]]:
+    """The phrases ``words`` may end with, longest first."""
+    if not words:
+        return []
+    w = words[-1]
+    found: list[tuple[str, ...]] = []
+    for key in dict.fromkeys((w, w.lstrip("([{\"'“‘-—–"), re.split(r"[\W_]", w)[-1])):
+        found.extend(index.get(key, ()))
+    return sorted(found, key=len, reverse=True) if len(found) > 1 else found
+
+
+def _strip(words: list[str], index) -> list[str]:
+    """The words without one of the phrases at their end (the longest), if they end with one."""
+    for phrase in _candidates(index, words):
+        if _ends_with(words, phrase):
+            return words[:-len(phrase)]
+    return words
+
+
+def _ends_with_any(words: list[str], index) -> bool:
+    return any(_ends_with(words, p) for p in _candidates(index, words))
+
+
+def _qualifier(words: list[str]) -> str | None:
+    if words and words[-1] == "the":
+        words = words[:-1]
+    for phrase in _candidates(_QUALIFIER_INDEX, words):
+        if _ends_with(words, phrase):
+            return _QUALIFIER_PHRASES[phrase]
+    return None
+
+
+_QUALIFIER_INDEX, _DELTA_INDEX = _by_last(_QUALIFIER_PHRASES), _by_last(_DELTA_PHRASES)
+_DELTA_SKIP_INDEX, _FROM_SKIP_INDEX, _PREV_INDEX = _by_last(_DELTA_SKIP), _by_last(_FROM_SKIP), _by_last(_PREV_PHRASES)
+
+
+def _is_delta(words: list[str]) -> bool:
+    return _ends_with_any(_strip(words, _DELTA_SKIP_INDEX), _DELTA_INDEX)
+
+
+def _after_from(words: list[str]) -> bool:
+    return _ends_with(_strip(words, _FROM_SKIP_INDEX), ("from",))
+
+
 _DELTA_AFTER = re.compile(
     r"\s*(?:less|more|lower|higher|cheaper|dearer|increase|decrease|rise|drop|jump|gain|fall|hike|up|down)(?![^\W_])",
     re.IGNORECASE)
 _CONVERSION = re.compile(r"\A\s*[(\[]\s*(?:about|around|approximately|approx\.|roughly|some|or|equivalent to|=|~)?\s*\Z",
                          re.IGNORECASE)
-_FROM_BEFORE = re.compile(r"(?<![^\W_])from\s+(?:(?:about|around|some|roughly|approximately|over|nearly|almost)\s+)?\Z",
-                          re.IGNORECASE)
-_PREV_BEFORE = re.compile(
-    r"(?<![^\W_])(?:(?:up|down|rising|falling|increasing|decreasing|rose|fell|climbing|dropping)\s+from|"
-    r"compared\s+(?:to|with)|from)\s+(?:(?:about|around|some|roughly|approximately|over|nearly|almost)\s+)?\Z",
-    re.IGNORECASE)
-_TO_BEFORE = re.compile(r"(?<![^\W_])to\s+(?:(?:about|around|some|roughly|approximately|over|nearly|almost)\s+)?\Z",
-                        re.IGNORECASE)
-_BETWEEN_BEFORE = re.compile(r"(?<![^\W_])between\s+\Z", re.IGNORECASE)
 _JOIN = re.compile(r"\A\s*(?P<j>-|–|—|~|to|and|or)\s*\Z", re.IGNORECASE)
 _PAREN = re.compile(r"\s*[(\[][^)\]]{0,60}[)\]]")
 _FOR_X = re.compile(r"\A[\s,]*(?:for|of)\s+(?:[\w.]+\s+){0,4}\Z", re.IGNORECASE)
@@ -363,7 +432,6 @@ class _Figure:
     value_high: float | None = None
     unit_from: int = 0  # where to look for its unit: after its currency
     role: str = "price"  # price | delta | conversion | previous | earlier
-    of: "_Figure | None" = None  # previous: the figure it is the earlier one of
     prev: "_Figure | None" = None
     qualifier: str | None = None
     unit: str | None = None
@@ -409,11 +477,11 @@ def _figures(v: PriceVocabulary, s: str) -> list[_Figure]:
             join = _JOIN.match(s[numbers[i].end():nxt.start])
             if join:
                 j = join.group("j").lower()
-                lead = s[:numbers[i].start()]
                 scale = nxt.value / _num(numbers[i + 1]) if _num(numbers[i + 1]) else 1  # "2 to 3 million won"
                 low = _num(numbers[i]) * scale
-                between = bool(_BETWEEN_BEFORE.search(lead))
-                if j in ("-", "–", "—", "~") or between or (j == "to" and not _FROM_BEFORE.search(lead)):
+                lead = _words_before(s, numbers[i].start())
+                between = _ends_with(lead, ("between",))
+                if j in ("-", "–", "—", "~") or between or (j == "to" and not _after_from(lead)):
                     out.append(_Figure(numbers[i].start(), nxt.end, low, nxt.currency, value_high=nxt.value,
                                        unit_from=nxt.unit_from))
                     i += 2
@@ -424,7 +492,7 @@ def _figures(v: PriceVocabulary, s: str) -> list[_Figure]:
                 continue
         if fig is not None:
             if (out and out[-1].currency == fig.currency and out[-1].value_high is None
-                    and _BETWEEN_BEFORE.search(s[:out[-1].start])
+                    and _ends_with(_words_before(s, out[-1].start), ("between",))
                     and re.match(r"\A\s*(?:and|to|-|–)\s*\Z", s[out[-1].end:fig.start], re.IGNORECASE)):
                 out[-1].value_high, out[-1].end, out[-1].unit_from = fig.value, fig.end, fig.unit_from
             else:
@@ -566,9 +634,7 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
 
     # qualifier, unit
     for fig in figures:
-        q = _QUALIFIER.search(s, max(0, fig.start - 30), fig.start)
-        if q:
-            fig.qualifier = next(label for i, (label, _) in enumerate(_QUALIFIERS) if q.group(f"q{i}"))
+        fig.qualifier = _qualifier(_words_before(s, fig.start))
         tail = fig.unit_from
         paren = _PAREN.match(s, tail)
         um = v._unit_after.match(s, paren.end() if paren else tail)
@@ -593,31 +659,30 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
 
     # roles: conversions, changes, earlier figures
     for k, fig in enumerate(figures):
-        lead = s[max(0, fig.start - 40):fig.start]
         if k and _CONVERSION.match(s[figures[k - 1].end:fig.start]):
             fig.role = "conversion"
-        elif _DELTA_BEFORE.search(lead) or _DELTA_AFTER.match(s, fig.end):
+        elif _is_delta(_words_before(s, fig.start)) or _DELTA_AFTER.match(s, fig.end):
             fig.role = "delta"
     prices = [f for f in figures if f.role == "price"]
     chain = False  # in "from A to B and C to D", C to D is a pair too
     for k, fig in enumerate(prices):
         if fig.role != "price" or fig.prev is not None:
             continue  # a pair's second figure: the chain goes on
-        lead = s[max(0, fig.start - 40):fig.start]
+        lead = _words_before(s, fig.start)
         nxt = prices[k + 1] if k + 1 < len(prices) else None
         joined = chain and k and _AND_BEFORE.match(s[prices[k - 1].end:fig.start])
-        if ((_FROM_BEFORE.search(lead) or joined) and nxt is not None and nxt.role == "price"
-                and _TO_BEFORE.search(s[fig.end:nxt.start][-40:])):
-            fig.role, fig.of, nxt.prev = "previous", nxt, fig
+        if ((_after_from(lead) or joined) and nxt is not None and nxt.role == "price"
+                and _ends_with(_strip(_words_before(s, nxt.start, fig.end), _FROM_SKIP_INDEX), ("to",))):
+            fig.role, nxt.prev = "previous", fig  # no link back: no reference cycle
             chain = True
             continue
         chain = False
         if k and prices[k - 1].role == "earlier" and _AND_BEFORE.match(s[prices[k - 1].end:fig.start]):
             fig.role = "earlier"  # "down from 8,000 won for rice and 2,000 won for corn"
-        elif _PREV_BEFORE.search(lead):
+        elif _ends_with_any(_strip(lead, _FROM_SKIP_INDEX), _PREV_INDEX):
             cur = next((p for p in reversed(prices[:k]) if p.role == "price" and p.prev is None), None)
             if cur is not None:
-                fig.role, fig.of, cur.prev = "previous", cur, fig
+                fig.role, cur.prev = "previous", fig
             else:
                 fig.role = "earlier"
 
