@@ -1117,14 +1117,13 @@ def phrase_matcher(fname: str, phrases: Iterable[tuple[str, Any, str]], ignore: 
     return m
 
 
-def span_tokens(text: str) -> tuple[list[tuple[int, int]], list[str], list[str]]:
-    """The words of ``text`` for :func:`spans`: their (start, end), folded and lower-cased."""
-    offsets, toks = [], []
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        offsets.append(m.span())
-        toks.append(tok if tok.isascii() else ("".join(_TOKEN.findall(_fold(tok))) or tok))
-    return offsets, toks, [tok.lower() for tok in toks]
+def span_tokens(text: str) -> tuple[list[re.Match], list[str], list[str]]:
+    """The words of ``text`` for :func:`spans`: where they are (matches), folded and lower-cased."""
+    found = list(_TOKEN.finditer(text))
+    toks = [m.group() for m in found]
+    if not text.isascii():
+        toks = [tok if tok.isascii() else ("".join(_TOKEN.findall(_fold(tok))) or tok) for tok in toks]
+    return found, toks, [tok.lower() for tok in toks]
 
 
 def spans(matcher: _Matcher, text: str, words: tuple | None = None) -> list[tuple[int, int, Any]]:
@@ -1145,7 +1144,7 @@ def spans(matcher: _Matcher, text: str, words: tuple | None = None) -> list[tupl
             end, best = _Matcher.longest(firsts, toks, i)
             if end > i:
                 for payload in best or ():
-                    out.append((offsets[i][0], offsets[end - 1][1], payload))
+                    out.append((offsets[i].start(), offsets[end - 1].end(), payload))
                     break  # one payload a match (a phrase has one owner here)
                 nxt = end
     return out

@@ -80,6 +80,7 @@ class PriceVocabulary:
     _cur_names: dict[str, str] = field(default_factory=dict, repr=False)  # folded name -> ISO
     _cur_before: re.Pattern | None = field(default=None, repr=False)
     _sym: dict[str, str] = field(default_factory=dict, repr=False)
+    _sym_ends: frozenset = field(default_factory=frozenset, repr=False)  # the last signs of symbols
     _unit_after: re.Pattern | None = field(default=None, repr=False)
     _unit_before: re.Pattern | None = field(default=None, repr=False)
     _unit_names: dict[str, str] = field(default_factory=dict, repr=False)
@@ -258,6 +259,7 @@ def load_vocabulary(editorial_dir: Path) -> PriceVocabulary:
     sym_alt = "|".join(r"\s?".join(re.escape(ch) for ch in s) for s in
                        sorted({s.replace(" ", "") for s in symbols}, key=lambda s: (-len(s), s)))
     vocab._cur_before = re.compile(rf"(?<![^\W_])(?P<sym>{sym_alt})\s?\Z", re.IGNORECASE)
+    vocab._sym_ends = frozenset(s.replace(" ", "")[-1].lower() for s in symbols)
     unit_alt = _alternation(list(unit_names))
     vocab._unit_after = re.compile(
         rf"\s*(?:per|a|an|/|each|for|to)\s*(?:(?:a|an|one|each|every|the|1)\s*)?(?P<unit>{unit_alt})(?![^\W_])",
@@ -355,6 +357,9 @@ def _ends_with(words: list[str], phrase: tuple[str, ...]) -> bool:
     return w == p or (w.endswith(p) and not (w[-len(p) - 1].isalnum() or w[-len(p) - 1] == "_"))
 
 
+_NON_WORD = re.compile(r"[\W_]")
+
+
 def _by_last(phrases) -> dict[str, list[tuple[str, ...]]]:
     """Phrases by their last word, longest first: a lookup, not a loop over them all."""
     out: dict[str, list[tuple[str, ...]]] = {}
@@ -369,7 +374,7 @@ def _candidates(index: dict[str, list[tuple[str, ...]]], words: list[str]) -> li
         return []
     w = words[-1]
     found: list[tuple[str, ...]] = []
-    for key in dict.fromkeys((w, w.lstrip("([{\"'“‘-—–"), re.split(r"[\W_]", w)[-1])):
+    for key in dict.fromkeys((w, w.lstrip("([{\"'“‘-—–"), _NON_WORD.split(w)[-1])):
         found.extend(index.get(key, ()))
     return sorted(found, key=len, reverse=True) if len(found) > 1 else found
 
@@ -453,7 +458,9 @@ def _figures(v: PriceVocabulary, s: str) -> list[_Figure]:
     money: list[_Figure | None] = []
     for m in numbers:
         after = v._cur_after.match(s, m.end())
-        before = v._cur_before.search(s, max(0, m.start() - 8), m.start())
+        at = m.start()
+        last = s[at - 1:at] if s[at - 1:at] != " " else s[at - 2:at - 1]  # a symbol ends there, or none
+        before = v._cur_before.search(s, max(0, at - 8), at) if last.lower() in v._sym_ends else None
         value = _num(m)
         if after:
             mult = _MULT.get((after.group("mult") or "").lower(), 1)
@@ -686,6 +693,8 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
             else:
                 fig.role = "earlier"
 
+    if not any(f.role in ("price", "earlier") for f in figures):
+        return  # changes and conversions only
     words = cls.span_tokens(s)
     anchors = cls.spans(v._anchors, s, words)
     covered = [(f.start, f.unit_end) for f in figures]
