@@ -94,13 +94,14 @@ def test_a_wage_a_bribe_a_fine_and_an_official_rate_do_not_count(vocab, gazettee
                 "Day labourers in Sinuiju earn around 10,000 won per day.",
                 "Each household must pay 5,000 won a month to the factory.",
                 "The official exchange rate is fixed at 135 won per US dollar.",
-                "Old 1,000 won bills were exchanged for new ones.")
+                "Old 1,000 won bills were exchanged for new ones.",
+                "Managers of the rice mill borrowed 20,000 yuan from private lenders.")
     assert found.observations == []
     reasons = [(u["paragraph"], u["reason"]) for u in found.left_out]
     assert reasons == [
         (1, "not a market price: wage"), (2, "not a market price: bribe"), (3, "not a market price: fined"),
         (4, "not a market price: per day"), (5, "not a market price: a month"), (6, "not a market price: official"),
-        (7, "not a market price: bills"),
+        (7, "not a market price: bills"), (8, "not a market price: borrowed"),
     ]
 
 
