@@ -115,6 +115,27 @@ TEMPLATES = [
     "The {word} cooperative farm near {place} reported a {filler} of {num} tons of {commodity}.",
     "Traders in {place} expect prices of {commodity} and {commodity2} to climb further after the {filler} order.",
 ]
+# Market reports with dated figures, the shapes prices.py reads: about PRICE_SHARE of the
+# articles get PRICE_SENTENCES of them (drawn from their own RNG, so the rest of an
+# article is what it was without them), and some wages, which must not count.
+PRICE_SHARE = 0.35
+PRICE_SENTENCES = (1, 3)
+PRICE_GOODS = ["rice", "corn", "pork", "sugar", "cooking oil", "diesel", "gasoline", "soybeans", "wheat flour",
+               "corn rice", "potatoes"]
+PRICE_TEMPLATES = [
+    "On {month} {day}, {good} sold for {price} won per kilogram in {place}, a source said.",
+    "A market survey on {month} {day}, {year} put {good} at {price} won per kilogram in {place} and {place2}.",
+    "{good_cap} rose from {price} won to {price2} won per kilogram in {place} in {month} {year}.",
+    "In {place}, {good} traded at between {price} and {price2} won on {month} {day}, up from {price3} won in {month2}.",
+    "The dollar traded at {usd} won in {place} on {month} {day}, while the yuan was at {cny} won.",
+    "Money changers in {place} were exchanging the yuan at around {cny} won in {month} {year}.",
+    "Workers at the {org} earn about {price} won a month, far less than a kilogram of {good} costs in {place}.",
+]
+PRICE_RANGES = {"rice": (3000, 7500), "corn": (1200, 3800), "pork": (9000, 18000), "sugar": (6000, 14000),
+                "cooking oil": (8000, 20000), "diesel": (5000, 12000), "gasoline": (6000, 16000),
+                "soybeans": (3000, 7000), "wheat flour": (3000, 8000), "corn rice": (1500, 4000),
+                "potatoes": (500, 1800)}
+
 HEADLINES = [
     "{place} officials told to cut reliance on imported {commodity}",
     "{commodity_cap} prices surge in {place} markets",
@@ -320,9 +341,35 @@ class _Model:
         if rng.random() < 0.1 and len(paragraphs) > 3:  # a stray keyword line mid-article
             paragraphs.insert(rng.randint(1, len(paragraphs) - 1), rng.choice(KEYWORD_LINES))
             total += 2
+        self._prices(index, paragraphs, th, total)
         text = "\n\n".join(head + paragraphs + foot) + "\n"
         sidecar = self._sidecar(rng, index, title) if rng.random() < SIDECAR_SHARE else None
         return text, sidecar
+
+    def _prices(self, index: int, paragraphs: list[str], th: dict, total: int) -> None:
+        """Dated price sentences added to some paragraphs (not past MAX_WORDS words)."""
+        rng = _rng(self.seed, "prices", index)
+        if not paragraphs or rng.random() >= PRICE_SHARE:
+            return
+        for _ in range(rng.randint(*PRICE_SENTENCES)):
+            good = rng.choice(PRICE_GOODS)
+            lo, hi = PRICE_RANGES[good]
+            values = sorted(rng.randint(lo // 10, hi // 10) * 10 for _ in range(3))
+            month = rng.randrange(12)
+            slots = {
+                "good": good, "good_cap": good.capitalize(), "place": self._value("place", rng, th),
+                "place2": self._value("place2", rng, th), "org": self._value("org", rng, th),
+                "month": MONTHS[month], "month2": MONTHS[month - 1], "day": str(rng.randint(1, 28)),
+                "year": str(rng.randint(2012, 2026)), "price": f"{values[0]:,}", "price2": f"{values[1]:,}",
+                "price3": f"{values[2]:,}", "usd": f"{rng.randint(700, 950) * 10:,}", "cny": f"{rng.randint(100, 140) * 10:,}",
+            }
+            sentence = _SLOT_RE.sub(lambda m: slots[m.group(1)], rng.choice(PRICE_TEMPLATES))
+            n = len(sentence.split())
+            if total + n > MAX_WORDS:
+                break
+            k = rng.randrange(len(paragraphs))
+            paragraphs[k] = paragraphs[k] + " " + sentence
+            total += n
 
     def _footer(self, rng: random.Random) -> list[str]:
         style = rng.random()

@@ -1100,3 +1100,57 @@ def _bench(editorial_dir: Path | None = None, rounds: int = 50, repeats: int = 7
 
 if __name__ == "__main__":  # pragma: no cover
     print(f"classify: {_bench():.3f} ms per 1,000 words")
+
+
+# --------------------------------------------------------------------------- spans in one text
+
+
+def phrase_matcher(fname: str, phrases: Iterable[tuple[str, Any, str]], ignore: Iterable[str] = ()) -> _Matcher:
+    """A matcher for another vocabulary (prices.yml), folded and matched as these three
+    are: ``phrases`` are (phrase, payload, owner id); ``ignore`` phrases consume their
+    words and yield nothing. A phrase used by two owners is a one-line VocabularyError."""
+    m = _Matcher(fname)
+    for phrase, payload, owner in phrases:
+        _add_phrase(m, phrase, payload, owner)
+    for phrase in ignore:
+        _add_phrase(m, phrase, None, "ignore")
+    return m
+
+
+def span_tokens(text: str) -> tuple[list[re.Match], list[str], list[str]]:
+    """The words of ``text`` for :func:`spans`: where they are (matches), folded and lower-cased."""
+    found = list(_TOKEN.finditer(text))
+    toks = [m.group() for m in found]
+    if not text.isascii():
+        toks = [tok if tok.isascii() else ("".join(_TOKEN.findall(_fold(tok))) or tok) for tok in toks]
+    return found, toks, [tok.lower() for tok in toks]
+
+
+def spans(matcher: _Matcher, text: str, words: tuple | None = None) -> list[tuple[int, int, Any]]:
+    """Every match in ``text`` as (start, end, payload), character offsets into ``text``,
+    in text order: the longest entry at each word, consuming its words, as a scan does;
+    ``ignore`` phrases are consumed and left out. ``words``: ``span_tokens(text)``, when
+    made already (several matchers over one text)."""
+    offsets, toks, lows = words if words is not None else span_tokens(text)
+    children, wild = matcher.root.children, bool(matcher.root.prefixes)
+    starts = range(len(toks)) if wild else [i for i, low in enumerate(lows) if low in children]
+    out: list[tuple[int, int, Any]] = []
+    nxt = 0
+    for i in starts:  # most words start no entry
+        if i < nxt:
+            continue
+        firsts = matcher.firsts(lows[i])
+        if firsts:
+            end, best = _Matcher.longest(firsts, toks, i)
+            if end > i:
+                for payload in best or ():
+                    out.append((offsets[i].start(), offsets[end - 1].end(), payload))
+                    break  # one payload a match (a phrase has one owner here)
+                nxt = end
+    return out
+
+
+def place_spans(vocab: Vocabulary, text: str, words: tuple | None = None) -> list[tuple[int, int, str]]:
+    """The gazetteer's places named in ``text``: (start, end, place id), in text order,
+    matched exactly as :func:`classify` matches them (variants, case, ``ignore``)."""
+    return [(s, e, payload[0]) for s, e, payload in spans(vocab._matchers["places"], text, words)]

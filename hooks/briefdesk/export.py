@@ -17,6 +17,7 @@ FIELDS = (
     "id", "url", "path", "title", "title_derived", "date", "date_source", "authors", "translators",
     "editors", "outlet", "source_url", "summary", "summary_derived", "language", "word_count",
     "reading_minutes", "regions", "topics", "actors", "source_file", "content_hash", "version", "revised",
+    "price_observations",
 )
 
 
@@ -47,6 +48,7 @@ def record(b: Briefing, site_url: str | None) -> dict[str, Any]:
         "content_hash": b.content_hash,
         "version": b.version,
         "revised": b.revised,
+        "price_observations": len(b.prices),  # its prices and exchange rates in data/prices.json
         # why each label was assigned: the terms that matched and how often
         "label_evidence": {
             kind: [{"id": x["id"], "score": x.get("score"), "evidence": x.get("evidence", {})} for x in labels]

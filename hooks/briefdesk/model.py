@@ -117,6 +117,9 @@ class Briefing:
     superseded_by: int | None = None  # set on an earlier version's briefing
     neighbours: dict[str, dict[str, str]] = field(default_factory=dict)  # "newer"/"older": {url, title}
     git_blob: str = ""  # the source file's git id as read for this build (SourceArticle.git_blob)
+    # the prices and exchange rates the text states (prices.extract), and the figures left out
+    prices: list[dict[str, Any]] = field(default_factory=list)
+    prices_left_out: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def page_path(self) -> str:
@@ -133,6 +136,7 @@ class Briefing:
         fresh.topics, fresh.regions, fresh.actors, fresh.related = [], [], [], []
         fresh.url, fresh.version, fresh.revised, fresh.versions = "", 1, None, []
         fresh.superseded_by, fresh.neighbours = None, {}
+        fresh.prices, fresh.prices_left_out = [], []
         return fresh
 
     def sort_key(self) -> tuple:

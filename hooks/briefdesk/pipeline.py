@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import citing, export, feeds, listing, parallel, render, taxonomy, versions
+from . import citing, export, feeds, listing, parallel, pricedata, pricepages, render, taxonomy, versions
 from . import publish
 from .output import MemoryPages, Memo, PackPages
 from .clean import CleanRules, clean_article, load_rules
@@ -95,6 +95,7 @@ class Corpus:
         published = [{"source_file": b.source_file, "id": b.id, "url": b.url} for b in sorted(self.briefings, key=lambda b: b.source_file)]
         refused = [{"source_file": r.source_file, "reason": r.reason} for r in sorted(self.refusals, key=lambda r: r.source_file)]
         meta = [{"source_file": k, "metadata_for": v} for k, v in sorted(self.metadata_files.items())]
+        prices = pricedata.report(self.briefings)
         return {
             "files": self.files_seen,
             "published_count": len(published),
@@ -110,6 +111,9 @@ class Corpus:
             },
             "new_urls": sorted(self.assignment.added),
             "renamed": [list(r) for r in self.assignment.renamed],
+            "price_observations": prices[0],
+            # figures of money the price extraction left out, with the reason, by briefing id
+            "price_figures_left_out": prices[1],
         }
 
 
@@ -209,6 +213,9 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
     briefings = taxonomy.classify_all(briefings, settings.editorial_dir, refusals)
     timings["classify"] = time.perf_counter() - t0
     _settle()
+    t0 = time.perf_counter()
+    pricedata.extract_all(briefings, settings.editorial_dir, rules_digest)
+    timings["prices"] = time.perf_counter() - t0
     metadata_files = dict(result.metadata_files)
     refused_sources = {r.source_file for r in refusals}
     for side, art in list(metadata_files.items()):
@@ -422,10 +429,14 @@ class Rendering:
             "Every briefing in the archive. Each is one article from the sources, cleaned and "
             "described; see [About](../about.md) for how.\n"
         )
+        price_index = pricepages.PriceIndex(corpus.briefings, settings)
+        price_vocab = pricedata.load_vocabulary(settings.editorial_dir)
         self.listings = {
             **listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings,
                                       settings.per_page, self.memo),
-            **taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, self.memo),
+            **taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, self.memo,
+                                      place_extra=functools.partial(pricepages.place_html, price_index, price_vocab)),
+            **pricepages.pages(price_index, price_vocab, settings.per_page),
             **{listing.url_to_src(url): functools.partial(listing.withdrawn_md, bid, reason)
                for url, (bid, reason) in sorted(corpus.assignment.withdrawn.items())},
         }
@@ -455,6 +466,8 @@ class Rendering:
 
         assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
         assets["data/build-report.json"] = export.report_json(corpus.report())
+        assets[pricedata.PRICES_JSON] = price_index.json()
+        assets[pricedata.PRICES_CSV] = price_index.csv()
         self.asset_sources = list(assets) + made_later  # every export and citation file of the build
         self._thread: threading.Thread | None = None
         self._results: Any = None

@@ -488,6 +488,13 @@ def neighbours_html(b: Briefing, from_url: str) -> str:
     return f'<nav class="bd-prevnext" aria-label="Archive">{"".join(links)}</nav>\n' if links else ""
 
 
+def prices_html(b: Briefing, from_url: str) -> str:
+    """The "Prices in this briefing" table (pricedata.table_html)."""
+    from .pricedata import table_html  # not at the top: pricedata needs taxonomy, which needs this module
+
+    return table_html(b, from_url)
+
+
 def render_page(b: Briefing, citation_box: str = "", version_note: str = "", page_url: str | None = None,
                 canonical: str = "") -> str:
     url = page_url or b.url
@@ -501,6 +508,7 @@ def render_page(b: Briefing, citation_box: str = "", version_note: str = "", pag
         chips_html(b, url),
         search_terms_html(b),
         body_markdown(b, url),
+        prices_html(b, url),
         audit_html(b),
         related_html(b, url),
         citation_box,

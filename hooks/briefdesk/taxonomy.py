@@ -256,11 +256,13 @@ def _snippet(text: str, patterns: list) -> str:
 
 
 def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int,
-                   memo: Memo | None = None) -> dict[str, Callable[[], str]]:
+                   memo: Memo | None = None,
+                   place_extra: Callable[[str], str] | None = None) -> dict[str, Callable[[], str]]:
     """Every topic, place and actor page and the archive, as {source path: maker}: which
     pages there are is known at once, and each maker returns its page's Markdown when
     called (the pipeline may call them in another process). ``memo`` keeps list entries
-    for the next build."""
+    for the next build; ``place_extra(place id)`` is HTML for the top of a place's page
+    (its latest prices)."""
     memo = memo or Memo()
     vocab, _ = load_vocabulary(editorial_dir)
     pages: dict[str, Callable[[], str]] = {}
@@ -305,7 +307,8 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
                      f'<a href="{h(rel_url(f"places/{pid}/", f"places/{parent}/"))}">{h(vocab.places[parent].name)}</a>.</p>\n')
         variants = ", ".join(v for v in place.variants if v != place.name)
         also = f'<p class="bd-note">Also written: {h(variants)}</p>\n' if variants else ""
-        intro = where + also + f'<p class="bd-count">Mentioned in {len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first, with the paragraph of the first mention.</p>\n'
+        extra = place_extra(pid) if place_extra else ""
+        intro = where + also + extra + f'<p class="bd-count">Mentioned in {len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first, with the paragraph of the first mention.</p>\n'
         pages.update(_paginated(f"places/{pid}/", place.name, intro, items, per_page, _mentions_html("places", pid, memo)))
     provinces = [p for p in vocab.places.values() if p.is_province_level]
     prov_rows = "".join(

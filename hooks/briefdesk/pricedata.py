@@ -1,0 +1,198 @@
+"""The prices stage in the pipeline, and what it publishes besides the pages.
+
+extract_all   every briefing's observations and the figures left out (prices.extract),
+              after classify, in the per-article map; unchanged briefings reuse the
+              last build's (keyed by the text, the date, the cleaning rules and the two
+              vocabularies), so `mkdocs serve` rebuilds do not extract again
+records       the observations as researchers get them (data/prices.json, .csv): each
+              with its briefing's address, the paragraph's and a citation with "¶ n"
+table_html    the "Prices in this briefing" table on a briefing page
+
+Everything is in the briefings' order (newest first), then the text's: same corpus,
+same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from . import parallel, prices
+from . import taxonomy
+from .model import Briefing
+from .render import format_date
+from .text import absolute_url, h, rel_url
+
+PRICES_JSON, PRICES_CSV = "data/prices.json", "data/prices.csv"
+
+# editorial folder -> (digest of prices.yml, vocabulary): loaded again only when the file changes
+_VOCAB: dict[str, tuple[str, prices.PriceVocabulary]] = {}
+# key -> (observations, figures left out) of a briefing extracted by an earlier build in this process
+_FOUND: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+
+
+def load_vocabulary(editorial_dir: Path) -> prices.PriceVocabulary:
+    path = Path(editorial_dir) / "prices.yml"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    hit = _VOCAB.get(str(editorial_dir))
+    if hit is None or hit[0] != digest:
+        hit = _VOCAB[str(editorial_dir)] = (digest, prices.load_vocabulary(editorial_dir))
+    return hit[1]
+
+
+def _job(job) -> prices.Extraction:
+    bid, paragraphs, date, vocab, gazetteer = job
+    return prices.extract(bid, paragraphs, date, vocab, gazetteer)
+
+
+def extract_all(briefings: Sequence[Briefing], editorial_dir: Path, rules_digest: str) -> None:
+    """Set each briefing's ``prices`` and ``prices_left_out``."""
+    vocab = load_vocabulary(editorial_dir)
+    gazetteer, gdigest = taxonomy.load_vocabulary(editorial_dir)
+    keys = [hashlib.sha256("\0".join([b.content_hash, rules_digest, b.id, b.date or "", vocab.digest,
+                                      gdigest]).encode()).hexdigest() for b in briefings]
+    misses = [i for i, key in enumerate(keys) if key not in _FOUND]
+    fresh = parallel.ordered_map(_job, [(briefings[i].id, briefings[i].clean.paragraphs, briefings[i].date, vocab,
+                                         gazetteer) for i in misses])
+    for i, found in zip(misses, fresh):
+        _FOUND[keys[i]] = (found.observations, found.left_out)
+    for b, key in zip(briefings, keys):
+        b.prices, b.prices_left_out = _FOUND[key]  # shared, read only
+    if len(_FOUND) > 2 * len(keys) + 1000:  # what no briefing uses any more
+        kept = {key: _FOUND[key] for key in keys}
+        _FOUND.clear()
+        _FOUND.update(kept)
+
+
+# --------------------------------------------------------------------------- exports
+
+FIELDS = ("id", "briefing", "paragraph", "commodity", "commodity_name", "kind", "value", "value_high", "qualifier",
+          "currency", "unit", "unit_stated", "place_id", "place_name", "date", "date_source", "previous_value",
+          "previous_value_high", "previous_qualifier", "previous_date", "earlier_figure", "figure", "text", "url",
+          "briefing_title", "citation")
+
+
+def citation(b: Briefing, settings, paragraph: int, chicago: str | None = None) -> str:
+    """The briefing's citation (Chicago, as its citation box gives it, without the access
+    date) pinned to a paragraph: "…, ¶ 4. https://…/#p4."."""
+    from . import cite, citing
+
+    if chicago is None:
+        chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
+    url = absolute_url(settings.site_url, b.url)
+    text = chicago.replace(" Accessed {accessed}.", "")
+    at = text.rfind(url)
+    head = (text[:at] if at >= 0 else text).rstrip(" .")
+    return f"{head}, ¶ {paragraph}. {url}#p{paragraph}."
+
+
+def records(b: Briefing, settings, chicago: str | None = None) -> list[dict[str, Any]]:
+    """The briefing's observations as data/prices.json has them (``chicago``: the
+    briefing's citation, when made already)."""
+    if not b.prices:
+        return []
+    from . import cite, citing
+
+    if chicago is None:
+        chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
+    url = absolute_url(settings.site_url, b.url)
+    out = []
+    for o in b.prices:
+        rec = {"id": o["id"], **{k: v for k, v in o.items() if k != "id"}}
+        rec["url"] = f"{url}#p{o['paragraph']}"
+        rec["briefing_title"] = b.title
+        rec["citation"] = citation(b, settings, o["paragraph"], chicago)
+        out.append(rec)
+    return out
+
+
+def json_lines(b: Briefing, settings, chicago: str | None = None) -> list[str]:
+    return [json.dumps(r, ensure_ascii=False) for r in records(b, settings, chicago)]
+
+
+def csv_rows(b: Briefing, settings, chicago: str | None = None) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
+    for r in records(b, settings, chicago):
+        row = dict(r)
+        place, prev = row.pop("place"), row.pop("previous")
+        row["place_id"], row["place_name"] = (place["id"], place["name"]) if place else ("", "")
+        for key in ("value", "value_high", "qualifier", "date"):
+            row[f"previous_{key}"] = prev.get(key) if prev else None
+        for key, value in row.items():
+            if isinstance(value, bool):
+                row[key] = "true" if value else "false"
+            elif value is None:
+                row[key] = ""
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+def json_export(lines: Iterable[Sequence[str]]) -> str:
+    from .export import json_lines_array
+
+    return json_lines_array(line for group in lines for line in group)
+
+
+def csv_export(rows: Iterable[str]) -> str:
+    buf = io.StringIO()
+    csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n").writeheader()
+    return buf.getvalue() + "".join(rows)
+
+
+def report(briefings: Sequence[Briefing]) -> tuple[int, dict[str, list[dict[str, Any]]]]:
+    """(observations in the archive, {briefing id: figures left out}) for the build report."""
+    count = sum(len(b.prices) for b in briefings)
+    left = {b.id: [dict(x) for x in b.prices_left_out] for b in sorted(briefings, key=lambda b: b.id) if b.prices_left_out}
+    return count, left
+
+
+# --------------------------------------------------------------------------- the briefing page
+
+
+def format_value(o: dict[str, Any]) -> str:
+    """"6,500 KPW per kg", "900–1,100 KPW per kg", "more than 7,000 KPW per kg"."""
+    def num(x: float | int) -> str:
+        return f"{x:,}" if isinstance(x, int) else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+    value = num(o["value"]) + (f"–{num(o['value_high'])}" if o.get("value_high") is not None else "")
+    q = f"{o['qualifier']} " if o.get("qualifier") else ""
+    return f"{q}{value} {o['currency']} per {o['unit']}" if o.get("unit") else f"{q}{value} {o['currency']}"
+
+
+def table_html(b: Briefing, from_url: str, prices_url: str = "prices/") -> str:
+    """"Prices in this briefing": one row an observation, each linking to its ¶ and to
+    the commodity's page. Empty when the briefing states none."""
+    if not b.prices:
+        return ""
+    rows = []
+    for o in b.prices:
+        place = h(o["place"]["name"]) if o["place"] else '<span class="bd-unknown">not stated</span>'
+        date = h(format_date(o["date"])) if o["date"] else '<span class="bd-unknown">not stated</span>'
+        prev = ""
+        if o.get("previous"):
+            p = o["previous"]
+            prev = f' <span class="bd-note">(from {h(format_value({**o, **p, "unit": None}))}'
+            prev += f", {h(p['date'])})" if p.get("date") else ")"
+            prev += "</span>"
+        earlier = ' <span class="bd-note">(earlier figure)</span>' if o.get("earlier_figure") else ""
+        target = prices_url + o["commodity"] + "/"
+        commodity = f'<a href="{h(rel_url(from_url, target))}">{h(o["commodity_name"])}</a>'
+        rows.append(
+            f'<tr><td>{commodity}</td><td class="bd-num">{h(format_value(o))}{prev}{earlier}</td>'
+            f'<td>{place}</td><td>{date}</td>'
+            f'<td><a href="#p{o["paragraph"]}" title="{h(o["text"])}">¶&nbsp;{o["paragraph"]}</a></td></tr>')
+    n = len(b.prices)
+    return (
+        "## Prices in this briefing\n\n"
+        f'<div class="bd-prices"><p class="bd-note">{n} figure{"s" if n != 1 else ""} read from the text '
+        '(see <a href="' + h(rel_url(from_url, prices_url)) + '">all prices</a>). A place or date the text does '
+        'not state is not guessed.</p>'
+        '<div class="bd-prices__scroll"><table class="bd-prices__table"><thead><tr><th scope="col">Commodity</th><th scope="col">Price</th>'
+        '<th scope="col">Place</th><th scope="col">Date</th><th scope="col">Where</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div></div>\n'
+    )
