@@ -188,7 +188,9 @@ def _ready(text: str) -> Callable[[], str]:
 
 def _mentions_html(category: str, eid: str, memo: Memo):
     def render(chunk: list[Briefing], from_url: str) -> str:
-        what = ("mention", category, eid, from_url)
+        # an entry depends on its page only through the relative links it holds: key it by
+        # the way up to the site's root, so entries moving from page 2 to page 3 are kept
+        what = ("mention", category, eid, rel_url(from_url, ""))
         return '<ul class="bd-list">' + "".join(
             memo(what, (b,), lambda b=b: _mention_item(b, category, eid, from_url)) for b in chunk) + "</ul>"
 
