@@ -280,3 +280,14 @@ def test_devset_chains_of_earlier_figures(vocab, gazetteer):
     rice = {(o["value"], o["place"]["id"]) for o in found.observations if o["commodity"] == "rice" and o["place"]}
     assert {(5900, "pyongyang"), (5900, "sariwon"), (5900, "chongjin"), (6000, "hyesan")} <= rice
     assert not any(o["commodity"] == "rice" and o["value"] in (2600, 4000) for o in found.observations)  # barley rice
+
+
+def test_a_month_is_a_whole_word(vocab, gazetteer):
+    """"Market", "Marching", "Decline" or "Junk" hold a month's abbreviation but state no date."""
+    found = run(vocab, gazetteer, "At Sunam Market rice cost 5,000 won per kg in Chongjin.",
+                "Decline: corn fell to 2,500 won at the Junction market in Hyesan.", date="2024-07-10")
+    assert [o["date"] for o in found.observations] == ["2024-07-10", "2024-07-10"]
+    assert [o["date_source"] for o in found.observations] == ["briefing", "briefing"]
+    # the abbreviation itself, with or without its full stop, is still read
+    assert rows(run(vocab, gazetteer, "On Mar. 3 rice cost 5,000 won.", date="2024-07-10"))[0][-1] == "2024-03-03"
+    assert rows(run(vocab, gazetteer, "On Mar 3 rice cost 5,000 won.", date="2024-07-10"))[0][-1] == "2024-03-03"

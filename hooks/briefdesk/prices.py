@@ -515,7 +515,7 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
-       r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+       r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?![^\W_])\.?"  # a whole word: not "Market"
 _PART = r"(?:early|mid|late|the\s+(?:beginning|start|end|middle|first\s+half|second\s+half|latter\s+half)\s+of)[\s-]+"
 _DATE = re.compile(
     rf"(?<![^\W_])(?=[^\W_])(?:(?P<md>(?P<md_m>{_MON})\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d)(?:,?\s+(?P<md_y>\d{{4}}))?)"
