@@ -189,3 +189,30 @@ def test_an_editor_keeps_a_line_back_by_its_number():
 @pytest.mark.parametrize("lines", [BODY, BODY[:1], [BODY[0][:80] + "."]])
 def test_an_article_without_noise_loses_nothing(lines):
     assert run(*lines).paragraphs == lines
+
+
+def _wrapped(paragraph: str, width: int = 64) -> list[str]:
+    """A paragraph wrapped by hand at ``width``, each line its own block (as old pages scrape)."""
+    import textwrap
+
+    return textwrap.wrap(paragraph, width)
+
+
+def test_text_wrapped_by_hand_is_joined_back_into_sentences():
+    lines = [line for p in BODY for line in _wrapped(p)]
+    text = run(HEADLINE, *lines)
+    assert text.headline == HEADLINE
+    assert not [b for b in text.blocks if b.kind == "heading"]  # no fragment is taken for a heading
+    joined = " ".join(text.paragraphs)
+    assert joined == " ".join(BODY)  # every word, in order, none lost
+    # a paragraph ends where a line ends a sentence; no paragraph ends mid-sentence
+    assert all(p.endswith(".") for p in text.paragraphs)
+    assert len(text.paragraphs) <= len(lines) // 2
+
+
+def test_a_heading_and_short_lines_are_not_joined():
+    heading = "Prices rise in Hyesan"
+    text = run(HEADLINE, BODY[0], heading, BODY[1], "Rice: 6,200 won", "corn: 2,900 won", BODY[2])
+    texts = [b.text for b in text.blocks]
+    assert heading in texts and BODY[1] in texts  # a heading is not run into its paragraph
+    assert "Rice: 6,200 won" in texts and "corn: 2,900 won" in texts  # short lines stay lines

@@ -262,8 +262,27 @@ def clean(text: str, rules: CleanRules, keep_lines: frozenset[int] | set[int] = 
         _flush(body, out, has_more=bi + 1 < n_blocks)
     credits = {k: v for k, v in credits.items() if v}
     stated_date = stated_date or found.date
-    return CleanText(blocks=out, removed=removed, headline=found.headline, credits=credits,
-                     stated_date=stated_date, standfirst=found.standfirst)
+    return CleanText(blocks=_unwrapped(out, rules.heuristics), removed=removed, headline=found.headline,
+                     credits=credits, stated_date=stated_date, standfirst=found.standfirst)
+
+
+def _unwrapped(blocks: list[Block], s: heuristics.Settings) -> list[Block]:
+    """Body text wrapped by hand, a line a block, joined back into its paragraphs: a
+    line that goes on in the next (heuristics.goes_on) and the next are one paragraph,
+    at the first line's number. A line that ends a sentence ends the paragraph (where
+    the source's paragraphs broke cannot be known; its sentences stay whole)."""
+    out: list[Block] = []
+    last_line = ""  # the last source line of out[-1]
+    for b in blocks:
+        prev = out[-1] if out else None
+        if (prev is not None and b.kind != "figure" and prev.kind != "figure"
+                and heuristics.goes_on(last_line, b.text, s)):
+            joint = "" if last_line.endswith("-") and b.text[:1].islower() else " "
+            out[-1] = Block("paragraph", prev.text + joint + b.text, prev.line)
+        else:
+            out.append(b)
+        last_line = b.text
+    return out
 
 
 def clean_article(article: SourceArticle, rules: CleanRules) -> CleanText:

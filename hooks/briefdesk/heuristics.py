@@ -84,6 +84,8 @@ class Settings:
     caption_cues: tuple[re.Pattern, ...] = ()
     end_markers: frozenset[str] = frozenset()  # names of rules whose line ends the article
     stopwords: frozenset[str] = frozenset()
+    wrap_min_chars: int = 30  # a wrapped line is at least this long
+    wrap_continuations: frozenset[str] = frozenset()  # a line ending with one goes on in the next
 
 
 def load_settings(raw: Any, fname: str, compile_rules: Callable) -> Settings:
@@ -98,13 +100,13 @@ def load_settings(raw: Any, fname: str, compile_rules: Callable) -> Settings:
         raise ValueError(f"{fname}: structure has unknown key {unknown[0]!r}")
     values: dict[str, Any] = {}
     for key in ("good_min_chars", "near_min_chars", "headline_min_words", "headline_max_words",
-                "headline_max_chars", "headline_zone"):
+                "headline_max_chars", "headline_zone", "wrap_min_chars"):
         if key in raw:
             values[key] = int(raw[key])
     for key in ("good_stopwords", "near_stopwords"):
         if key in raw:
             values[key] = float(raw[key])
-    for key in ("date_filler", "byline_agencies", "end_markers"):
+    for key in ("date_filler", "byline_agencies", "end_markers", "wrap_continuations"):
         values[key] = frozenset(str(w).lower() if key != "end_markers" else str(w) for w in raw.get(key) or [])
     cues = compile_rules([{"name": f"cue-{i}", "pattern": p} for i, p in enumerate(raw.get("caption_cues") or [])],
                          type("P", (), {"name": fname})(), "structure.caption_cues")
@@ -516,6 +518,8 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
                 claim(u, "figure", "caption-shape", "", Caption(*paren_credit(u.text)))
             elif any(c.search(u.text) for c in s.caption_cues) and u.single:
                 claim(u, "figure", "caption-cue", "", Caption(u.text, None))
+            elif u.pos == lead_from - 1 and _wrapped_lead(u, seq[lead_from:lead_from + 2], s):
+                continue  # the first line of text wrapped by hand: the article's
             else:
                 claim(u, "boilerplate", "before-article", _why("before the article", u))
         elif u.pos > follow_to:
@@ -526,6 +530,38 @@ def decide(blocks: list[list[tuple[int, str]]], claims: dict[int, tuple], s: Set
             else:
                 claim(u, "boilerplate", "after-article", _why("after the article", u))
     return found
+
+
+_SENTENCE_END = tuple(".!?…:;\"”’)]")
+
+
+def goes_on(line: str, following: str, s: Settings) -> bool:
+    """Whether a body line wrapped by hand goes on in the next block: it does not end a
+    sentence, and it ends with a comma, a hyphen or a word that cannot end one
+    (wrap_continuations), or the next starts in lower case (a line shorter than
+    wrap_min_chars needs both), or the two are lines of about one length, as a wrap makes
+    them."""
+    if not following or not line or line.endswith(_SENTENCE_END) or table_row(line):
+        return False
+    open_end = line.endswith((",", "-", "–", "—")) or line.rsplit(None, 1)[-1].lower() in s.wrap_continuations
+    if len(line) < s.wrap_min_chars:  # a short line only when both ends say so ("…, which" / "was…")
+        return open_end and following[:1].islower()
+    if open_end or following[:1].islower():
+        return True
+    # "…over the Sunam" / "Market in Chongjin, where…": two lines of a wrap's length
+    return 40 <= len(line) <= 100 and len(following) <= 100 and 0.75 <= len(line) / len(following) <= 1.33
+
+
+def _wrapped_lead(u: _Unit, following: list, s: Settings) -> bool:
+    """A line just before the article that is the first line of its text wrapped by hand:
+    a prose line of a wrapped line's length that does not end a sentence, followed by
+    lines of about its length (the article's first lines)."""
+    if len(following) < 2 or not all(isinstance(x, _Unit) for x in following):
+        return False
+    first, then = following[0].lines[0][1], following[1].lines[0][1]
+    return (u.single and 40 <= len(u.text) <= 100 and not u.text.endswith(_SENTENCE_END)
+            and not first.endswith(_SENTENCE_END) and 0.75 <= len(u.text) / len(first) <= 1.33
+            and len(then) <= 100 and u.stop >= s.near_stopwords)
 
 
 def _joined_continuations(seq: list, s: Settings) -> list:
