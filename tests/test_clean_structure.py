@@ -216,3 +216,39 @@ def test_a_heading_and_short_lines_are_not_joined():
     texts = [b.text for b in text.blocks]
     assert heading in texts and BODY[1] in texts  # a heading is not run into its paragraph
     assert "Rice: 6,200 won" in texts and "corn: 2,900 won" in texts  # short lines stay lines
+
+
+def _articles(texts: list[str], host: str = "news.example.org"):
+    from briefdesk.model import SourceArticle
+
+    return [SourceArticle(f"a{i}.txt", Path(f"a{i}.txt"), t, {"source_url": f"https://www.{host}/story/{i}"})
+            for i, t in enumerate(texts)]
+
+
+def test_a_line_many_of_an_outlets_articles_have_is_its_boilerplate():
+    from briefdesk.clean import clean_article, recurring_by_article
+
+    slogan = "Support independent reporting from inside North Korea"
+    rare = "Prices were gathered by our reporters"
+    texts = []
+    for i in range(8):
+        body = [f"{p} Report number {i} adds its own words about the week." for p in BODY]
+        texts.append("\n\n".join([HEADLINE + f" ({i})", body[0], slogan, body[1], body[2]]
+                                 + ([rare] if i < 2 else []) + [BODY[2]]))
+    articles = _articles(texts) + _articles([texts[0]], host="other.example.net")
+    recurring = recurring_by_article(articles, RULES)
+    cleaned = [clean_article(a, RULES, r) for a, r in zip(articles, recurring)]
+    for text in cleaned[:8]:
+        assert slogan not in _texts(text)
+        assert [(r.rule, r.why) for r in text.removed if r.text == slogan] == [
+            ("recurring-line", "a line many of this outlet's articles have")]
+        assert BODY[2] in _texts(text)  # a long sentence the outlet repeats is still its text
+    assert rare in _texts(cleaned[0])  # in 2 of 8 articles: not enough
+    assert slogan in _texts(cleaned[8])  # another outlet's single article: nothing recurs there
+    # without the corpus the same article keeps the line (the record says why it went)
+    assert slogan in _texts(clean_article(articles[0], RULES))
+
+
+def _texts(text) -> list[str]:
+    """The body's blocks (paragraphs and subheads) as text."""
+    return [b.text for b in text.blocks if b.kind != "figure"]

@@ -11,6 +11,8 @@ stays in the body.
 from __future__ import annotations
 
 import re
+import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,7 +193,7 @@ def _joined_paragraphs(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def clean(text: str, rules: CleanRules, keep_lines: frozenset[int] | set[int] = frozenset(),
-          source_url: str | None = None) -> CleanText:
+          source_url: str | None = None, recurring: frozenset[str] = frozenset()) -> CleanText:
     """Separate the article from the noise around it.
 
     First the editors' rules claim the lines they match (they always win); then the
@@ -200,7 +202,9 @@ def clean(text: str, rules: CleanRules, keep_lines: frozenset[int] | set[int] = 
     first blocks, and, by the shape of each block and its neighbours, the navigation
     before the article and the lists and footers after it. ``keep_lines`` (from the
     article's metadata) are line numbers an editor keeps in the body whatever the cleaner
-    thinks. ``source_url``: the source's address, whose slug may spell the headline."""
+    thinks. ``source_url``: the source's address, whose slug may spell the headline.
+    ``recurring``: the folded lines this article shares with many of its outlet's
+    (recurring_by_article): the outlet's boilerplate."""
     blocks = _split_blocks(text)
     claims: dict[int, tuple] = {}  # line number -> (what, rule, match-or-None, why)
     for block in blocks:
@@ -220,6 +224,8 @@ def clean(text: str, rules: CleanRules, keep_lines: frozenset[int] | set[int] = 
                 if what == "figure" and heuristics.caption_is_paragraph(match.group("caption")):
                     continue
                 claims[number] = (what, rule, match, "")
+            elif recurring and line.lower() in recurring:  # lines come with their spaces folded
+                claims[number] = ("boilerplate", "recurring-line", None, "a line many of this outlet's articles have")
     found = heuristics.decide(blocks, claims, rules.heuristics, source_url)
     for number in keep_lines:  # the editor's word: back in the body
         if number in claims and claims[number][0] != "headline":
@@ -285,12 +291,40 @@ def _unwrapped(blocks: list[Block], s: heuristics.Settings) -> list[Block]:
     return out
 
 
-def clean_article(article: SourceArticle, rules: CleanRules) -> CleanText:
+def clean_article(article: SourceArticle, rules: CleanRules, recurring: frozenset[str] = frozenset()) -> CleanText:
     """Clean one article with what its metadata says: the lines an editor keeps, and the
-    source's address (whose slug may spell the headline)."""
+    source's address (whose slug may spell the headline); ``recurring`` as for clean()."""
     meta = article.metadata
     return clean(article.text, rules, keep_lines=frozenset(meta.get("keep_lines") or ()),
-                 source_url=meta.get("source_url"))
+                 source_url=meta.get("source_url"), recurring=recurring)
+
+
+def outlet_of(article: SourceArticle) -> str:
+    """Which outlet an article is from, as far as its metadata says: its `outlet`, else
+    the host of its `source_url` (without "www."), else "" (all such articles together)."""
+    meta = article.metadata
+    if meta.get("outlet"):
+        return "outlet:" + " ".join(str(meta["outlet"]).lower().split())
+    host = urllib.parse.urlsplit(str(meta.get("source_url") or "")).hostname or ""
+    return "host:" + host.removeprefix("www.") if host else ""
+
+
+def recurring_by_article(articles: Sequence[SourceArticle], rules: CleanRules) -> list[frozenset[str]]:
+    """For each article, the lines it shares with many articles of its outlet (see
+    heuristics.recurring_lines): what clean() removes as the outlet's boilerplate. The
+    corpus is read here, before any article is cleaned, so an article's cleaning depends
+    on the others only through this (a cache key holds it)."""
+    s = rules.heuristics
+    candidates = [heuristics.recurring_candidates(a.text, s) for a in articles]
+    groups: dict[str, list[int]] = {}
+    for i, a in enumerate(articles):
+        groups.setdefault(outlet_of(a), []).append(i)
+    out: list[frozenset[str]] = [frozenset()] * len(articles)
+    for members in groups.values():
+        lines = heuristics.recurring_lines([candidates[i] for i in members], s)
+        for i in members:
+            out[i] = candidates[i] & lines
+    return out
 
 
 def _classify_line(line: str, rules: CleanRules, in_credit_zone: bool):

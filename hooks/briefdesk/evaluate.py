@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import classify as cls
-from .clean import CleanRules, clean_article, load_rules
+from .clean import CleanRules, clean_article, load_rules, recurring_by_article
 from .describe import describe
 from .model import RefusedError
 from .read import read_article
@@ -142,20 +142,28 @@ def _block_lines(text: str) -> list[set[int]]:
     return out
 
 
+def _read(path: Path, truth: dict[str, Any]):
+    article = read_article(path, path.name, None, None)
+    if truth.get("url"):
+        article.metadata.setdefault("source_url", truth["url"])  # what an editor's sidecar would say
+    return article
+
+
 def evaluate_article(path: Path, labels: dict[int, str], truth: dict[str, Any], rules: CleanRules,
-                     vocab: cls.Vocabulary, index: dict[str, str]) -> ArticleResult:
+                     vocab: cls.Vocabulary, index: dict[str, str],
+                     recurring: frozenset[str] = frozenset()) -> ArticleResult:
+    """One article through read, clean, describe and classify, against its labels and
+    truth; ``recurring``: its lines that its outlet's other articles make boilerplate."""
     res = ArticleResult(file=path.name, outlet=truth.get("outlet") or truth.get("host") or "?")
     res.true_title, res.true_date, res.true_author = truth.get("title"), truth.get("date"), truth.get("author")
     res.true_places = _true_place_ids(list(truth.get("regions") or []), index)
     try:
-        article = read_article(path, path.name, None, None)
+        article = _read(path, truth)
     except RefusedError as exc:  # unreadable: every block is lost
         res.refused = exc.reason
         res.body_total = sum(1 for lb in labels.values() if lb in BODY_LABELS)
         return res
-    if truth.get("url"):
-        article.metadata.setdefault("source_url", truth["url"])  # what an editor's sidecar would say
-    text = clean_article(article, rules)
+    text = clean_article(article, rules, recurring)
     try:
         briefing = describe(article, text)
     except RefusedError as exc:
@@ -270,12 +278,20 @@ def evaluate(folder: Path, editorial_dir: Path) -> dict[str, Any]:
     rules = load_rules(editorial_dir / "boilerplate.yml")
     vocab = cls.load_vocabulary(editorial_dir)
     index = place_index(vocab)
-    results = []
-    for truth in sorted(truth_rows, key=lambda t: t["file"]):
+    truths = sorted(truth_rows, key=lambda t: t["file"])
+    readable = {}
+    for truth in truths:
         path = folder / "articles" / truth["file"]
         if not path.is_file():
             raise CorpusError(f"{truth['file']}: named in truth.jsonl but not in {folder / 'articles'}")
-        results.append(evaluate_article(path, labels.get(truth["file"], {}), truth, rules, vocab, index))
+        try:
+            readable[truth["file"]] = _read(path, truth)
+        except RefusedError:
+            pass  # evaluate_article says why
+    # the corpus as the pipeline sees it: lines recurring in an outlet's articles
+    recurring = dict(zip(readable, recurring_by_article(list(readable.values()), rules)))
+    results = [evaluate_article(folder / "articles" / t["file"], labels.get(t["file"], {}), t, rules, vocab, index,
+                                recurring.get(t["file"], frozenset())) for t in truths]
     by_outlet: dict[str, list[ArticleResult]] = defaultdict(list)
     for r in results:
         by_outlet[r.outlet].append(r)

@@ -35,6 +35,7 @@ decided it, so the Editorial record stays an audit an editor can act on.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -85,6 +86,9 @@ class Settings:
     end_markers: frozenset[str] = frozenset()  # names of rules whose line ends the article
     stopwords: frozenset[str] = frozenset()
     wrap_min_chars: int = 30  # a wrapped line is at least this long
+    recurring_min_articles: int = 3  # a line in this many of an outlet's articles...
+    recurring_share: float = 0.05  # ...and in this share of them is the outlet's boilerplate
+    recurring_max_chars: int = 200  # longer lines are not compared
     wrap_continuations: frozenset[str] = frozenset()  # a line ending with one goes on in the next
 
 
@@ -100,10 +104,11 @@ def load_settings(raw: Any, fname: str, compile_rules: Callable) -> Settings:
         raise ValueError(f"{fname}: structure has unknown key {unknown[0]!r}")
     values: dict[str, Any] = {}
     for key in ("good_min_chars", "near_min_chars", "headline_min_words", "headline_max_words",
-                "headline_max_chars", "headline_zone", "wrap_min_chars"):
+                "headline_max_chars", "headline_zone", "wrap_min_chars", "recurring_min_articles",
+                "recurring_max_chars"):
         if key in raw:
             values[key] = int(raw[key])
-    for key in ("good_stopwords", "near_stopwords"):
+    for key in ("good_stopwords", "near_stopwords", "recurring_share"):
         if key in raw:
             values[key] = float(raw[key])
     for key in ("date_filler", "byline_agencies", "end_markers", "wrap_continuations"):
@@ -229,6 +234,38 @@ def _stem(word: str) -> str:
 
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+def recurring_candidates(text: str, s: Settings) -> frozenset[str]:
+    """The folded lines of an article that may be an outlet's boilerplate: lines of two
+    words or more and at most recurring_max_chars that are not a table row and not a
+    sentence (one of near_min_chars or more that ends like one): a sentence the outlet
+    repeats is still its text (its footers' sentences are the editors' rules' to name)."""
+    out = set()
+    for raw in text.split("\n"):
+        if len(raw) > s.recurring_max_chars + 20:
+            continue
+        line = " ".join(raw.split())
+        if (" " not in line or len(line) > s.recurring_max_chars
+                or (len(line) >= s.near_min_chars and sentence_like(line)) or table_row(line)):
+            continue
+        out.add(line.lower())
+    return frozenset(out)
+
+
+def recurring_lines(candidates: list[frozenset[str]], s: Settings) -> frozenset[str]:
+    """Of the candidate lines of one outlet's articles (recurring_candidates, one set an
+    article), those in at least recurring_min_articles of them and recurring_share of
+    them: the outlet's slogans, menus, notices and footers, whatever their words."""
+    counts: dict[str, int] = {}
+    for keys in candidates:
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+    need = max(s.recurring_min_articles, math.ceil(round(s.recurring_share * len(candidates), 6)))
+    return frozenset(k for k, c in counts.items() if c >= need)
 
 
 # --------------------------------------------------------------------------- line shapes

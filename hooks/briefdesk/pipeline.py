@@ -38,7 +38,7 @@ from typing import Any, Mapping
 from . import citing, export, feeds, listing, parallel, pricedata, pricepages, render, taxonomy, versions
 from . import publish
 from .output import MemoryPages, Memo, PackPages
-from .clean import CleanRules, clean_article, load_rules
+from .clean import CleanRules, clean_article, load_rules, recurring_by_article
 from .describe import describe
 from .model import Briefing, Refusal, RefusedError
 from .read import discover
@@ -150,21 +150,22 @@ def _rules(settings: Settings) -> tuple[CleanRules, str]:
     return _RULES[str(path)][1], digest
 
 
-def _describe_key(article, rules_digest: str, settings: Settings) -> str:
-    """Cache key: the article's text and metadata, the cleaning rules, the language."""
+def _describe_key(article, rules_digest: str, settings: Settings, recurring: frozenset[str]) -> str:
+    """Cache key: the article's text and metadata, the cleaning rules, the language, and
+    which of its lines its outlet's other articles make boilerplate."""
     return hashlib.sha256(
         "\0".join(
             [article.content_hash, json.dumps(article.metadata, sort_keys=True), rules_digest,
-             settings.default_language, article.source_file]
+             settings.default_language, article.source_file, *sorted(recurring)]
         ).encode()
     ).hexdigest()
 
 
 def _describe_job(job) -> Briefing | str:
     """Clean and describe one article; a refusal comes back as its reason."""
-    article, rules, language = job
+    article, rules, language, recurring = job
     try:
-        return describe(article, clean_article(article, rules), language)
+        return describe(article, clean_article(article, rules, recurring), language)
     except RefusedError as exc:
         return exc.reason
 
@@ -191,9 +192,11 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
     rules, rules_digest = _rules(settings)
     refusals = list(result.refusals)
     described: list[Briefing] = []
-    keys = [_describe_key(a, rules_digest, settings) for a in result.articles]
+    recurring = recurring_by_article(result.articles, rules)
+    keys = [_describe_key(a, rules_digest, settings, r) for a, r in zip(result.articles, recurring)]
     misses = [i for i, key in enumerate(keys) if key not in _CACHE]
-    fresh = parallel.ordered_map(_describe_job, [(result.articles[i], rules, settings.default_language) for i in misses])
+    fresh = parallel.ordered_map(_describe_job, [(result.articles[i], rules, settings.default_language, recurring[i])
+                                                 for i in misses])
     for i, outcome in zip(misses, fresh):
         if isinstance(outcome, Briefing):
             _CACHE[keys[i]] = outcome
