@@ -37,7 +37,7 @@ def test_floors_on_the_dev_corpus(report):
     assert o["dates_found"] >= 0.90
     assert o["dates_given_unstated"] == 0  # a date is never given where the text states none
     assert o["authors_found"] >= 0.6
-    assert o["places"]["f1"] >= 0.85
+    assert o["places"]["f1"] >= 0.90
 
 
 @needs_devset
