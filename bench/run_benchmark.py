@@ -67,7 +67,7 @@ sys.path.insert(0, str(HERE))
 
 import generate_corpus  # noqa: E402
 
-STAGES = ["read", "clean+describe", "classify", "registry", "related", "render"]
+STAGES = ["read", "clean+describe+prices", "classify", "registry", "related", "render"]
 LISTING_DIRS = ("briefings", "topics", "places", "actors", "archive")
 SITE_URL = "https://briefings.example.org/"
 

@@ -209,7 +209,7 @@ def test_rebuilds_in_one_process_extract_again_only_what_changed(tmp_path, monke
 
     def check(edit: str) -> None:
         warm = pipeline.build_corpus(settings)
-        pricedata._FOUND.clear()
+        pipeline._CACHE.clear()  # a cold build: nothing described (or extracted) before
         cold = pipeline.build_corpus(pipeline.Settings.for_project(project, **options))
         assert {src: warm.pages[src] for src in warm.pages} == dict(cold.pages), edit
         assert {src: warm.assets[src] for src in warm.assets} == dict(cold.assets), edit

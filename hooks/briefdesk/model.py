@@ -136,8 +136,7 @@ class Briefing:
         fresh.topics, fresh.regions, fresh.actors, fresh.related = [], [], [], []
         fresh.url, fresh.version, fresh.revised, fresh.versions = "", 1, None, []
         fresh.superseded_by, fresh.neighbours = None, {}
-        fresh.prices, fresh.prices_left_out = [], []
-        return fresh
+        return fresh  # prices, read with the description, are shared like it
 
     def sort_key(self) -> tuple:
         """Newest first; undated briefings after dated ones; then by id for stability."""

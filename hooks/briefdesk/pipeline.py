@@ -150,24 +150,28 @@ def _rules(settings: Settings) -> tuple[CleanRules, str]:
     return _RULES[str(path)][1], digest
 
 
-def _describe_key(article, rules_digest: str, settings: Settings, recurring: frozenset[str]) -> str:
-    """Cache key: the article's text and metadata, the cleaning rules, the language, and
-    which of its lines its outlet's other articles make boilerplate."""
+def _describe_key(article, rules_digest: str, settings: Settings, recurring: frozenset[str],
+                  pricing_digest: str) -> str:
+    """Cache key: the article's text and metadata, the cleaning rules, the language,
+    which of its lines its outlet's other articles make boilerplate, and the goods and
+    gazetteer its prices are read with."""
     return hashlib.sha256(
         "\0".join(
             [article.content_hash, json.dumps(article.metadata, sort_keys=True), rules_digest,
-             settings.default_language, article.source_file, *sorted(recurring)]
+             settings.default_language, article.source_file, pricing_digest, *sorted(recurring)]
         ).encode()
     ).hexdigest()
 
 
 def _describe_job(job) -> Briefing | str:
-    """Clean and describe one article; a refusal comes back as its reason."""
-    article, rules, language, recurring = job
+    """Clean and describe one article, and read its prices; a refusal comes back as its reason."""
+    article, rules, language, recurring, pricing = job
     try:
-        return describe(article, clean_article(article, rules, recurring), language)
+        b = describe(article, clean_article(article, rules, recurring), language)
     except RefusedError as exc:
         return exc.reason
+    b.prices, b.prices_left_out = pricedata.extract_for(b, pricing)
+    return b
 
 
 def build_corpus(settings: Settings, background: bool = False) -> Corpus:
@@ -193,10 +197,11 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
     refusals = list(result.refusals)
     described: list[Briefing] = []
     recurring = recurring_by_article(result.articles, rules)
-    keys = [_describe_key(a, rules_digest, settings, r) for a, r in zip(result.articles, recurring)]
+    pricing = pricedata.pricing(settings.editorial_dir)
+    keys = [_describe_key(a, rules_digest, settings, r, pricing.digest) for a, r in zip(result.articles, recurring)]
     misses = [i for i, key in enumerate(keys) if key not in _CACHE]
-    fresh = parallel.ordered_map(_describe_job, [(result.articles[i], rules, settings.default_language, recurring[i])
-                                                 for i in misses])
+    fresh = parallel.ordered_map(_describe_job, [(result.articles[i], rules, settings.default_language, recurring[i],
+                                                  pricing) for i in misses])
     for i, outcome in zip(misses, fresh):
         if isinstance(outcome, Briefing):
             _CACHE[keys[i]] = outcome
@@ -207,7 +212,7 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
             fresh_briefing = _CACHE[key].for_build()
             fresh_briefing.git_blob = article.git_blob  # the bytes read now (the key is of the text)
             described.append(fresh_briefing)
-    timings["clean+describe"] = time.perf_counter() - t0
+    timings["clean+describe+prices"] = time.perf_counter() - t0
     _settle()
 
     registry = Registry.load(settings.registry_path)
@@ -216,9 +221,6 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
     briefings = taxonomy.classify_all(briefings, settings.editorial_dir, refusals)
     timings["classify"] = time.perf_counter() - t0
     _settle()
-    t0 = time.perf_counter()
-    pricedata.extract_all(briefings, settings.editorial_dir, rules_digest)
-    timings["prices"] = time.perf_counter() - t0
     metadata_files = dict(result.metadata_files)
     refused_sources = {r.source_file for r in refusals}
     for side, art in list(metadata_files.items()):

@@ -1,9 +1,10 @@
 """The prices stage in the pipeline, and what it publishes besides the pages.
 
-extract_all   every briefing's observations and the figures left out (prices.extract),
-              after classify, in the per-article map; unchanged briefings reuse the
-              last build's (keyed by the text, the date, the cleaning rules and the two
-              vocabularies), so `mkdocs serve` rebuilds do not extract again
+extract_for   a briefing's observations and the figures left out (prices.extract), in
+              the per-article map with cleaning and describing; unchanged briefings
+              reuse the last build's with their description (the describe cache key
+              holds the two vocabularies' digest), so `mkdocs serve` rebuilds do not
+              extract again
 records       the observations as researchers get them (data/prices.json, .csv): each
               with its briefing's address, the paragraph's and a citation with "¶ n"
 table_html    the "Prices in this briefing" table on a briefing page
@@ -18,10 +19,11 @@ import csv
 import hashlib
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import parallel, prices
+from . import prices
 from . import taxonomy
 from .model import Briefing
 from .render import format_date
@@ -31,8 +33,6 @@ PRICES_JSON, PRICES_CSV = "data/prices.json", "data/prices.csv"
 
 # editorial folder -> (digest of prices.yml, vocabulary): loaded again only when the file changes
 _VOCAB: dict[str, tuple[str, prices.PriceVocabulary]] = {}
-# key -> (observations, figures left out) of a briefing extracted by an earlier build in this process
-_FOUND: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
 
 
 def load_vocabulary(editorial_dir: Path) -> prices.PriceVocabulary:
@@ -44,28 +44,28 @@ def load_vocabulary(editorial_dir: Path) -> prices.PriceVocabulary:
     return hit[1]
 
 
-def _job(job) -> prices.Extraction:
-    bid, paragraphs, date, vocab, gazetteer = job
-    return prices.extract(bid, paragraphs, date, vocab, gazetteer)
+@dataclass(frozen=True)
+class Pricing:
+    """What extraction reads besides the briefing: the goods and the gazetteer, and a
+    digest of both (part of the describe stage's cache key)."""
+
+    vocab: prices.PriceVocabulary
+    gazetteer: Any
+    digest: str
 
 
-def extract_all(briefings: Sequence[Briefing], editorial_dir: Path, rules_digest: str) -> None:
-    """Set each briefing's ``prices`` and ``prices_left_out``."""
+def pricing(editorial_dir: Path) -> Pricing:
     vocab = load_vocabulary(editorial_dir)
     gazetteer, gdigest = taxonomy.load_vocabulary(editorial_dir)
-    keys = [hashlib.sha256("\0".join([b.content_hash, rules_digest, b.id, b.date or "", vocab.digest,
-                                      gdigest]).encode()).hexdigest() for b in briefings]
-    misses = [i for i, key in enumerate(keys) if key not in _FOUND]
-    fresh = parallel.ordered_map(_job, [(briefings[i].id, briefings[i].clean.paragraphs, briefings[i].date, vocab,
-                                         gazetteer) for i in misses])
-    for i, found in zip(misses, fresh):
-        _FOUND[keys[i]] = (found.observations, found.left_out)
-    for b, key in zip(briefings, keys):
-        b.prices, b.prices_left_out = _FOUND[key]  # shared, read only
-    if len(_FOUND) > 2 * len(keys) + 1000:  # what no briefing uses any more
-        kept = {key: _FOUND[key] for key in keys}
-        _FOUND.clear()
-        _FOUND.update(kept)
+    return Pricing(vocab, gazetteer, hashlib.sha256(f"{vocab.digest}\0{gdigest}".encode()).hexdigest())
+
+
+def extract_for(b: Briefing, p: Pricing) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A briefing's observations and the figures left out (prices.extract), made in the
+    per-article map right after it is described: the paragraphs and the date it states
+    are all it needs, so no other pass over the corpus (and no other pool) is made."""
+    found = prices.extract(b.id, b.clean.paragraphs, b.date, p.vocab, p.gazetteer)
+    return found.observations, found.left_out
 
 
 # --------------------------------------------------------------------------- exports
