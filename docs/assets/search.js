@@ -70,8 +70,11 @@
       /* onUpdate(view, final) is called with the results so far: after the newest part, then
          after the older ones, which are asked once the first call's promise (if it returns
          one) has settled: the first results are shown before anything else is fetched.
+         current(), when given, says whether the query is still the one wanted: once a
+         newer query has replaced it (the reader typed on), the older parts are not asked
+         for it, which would fetch their engines and metadata while the newer query waits.
          Resolves to the last view. */
-      search: function (q, opts, onUpdate) {
+      search: function (q, opts, onUpdate, current) {
         var answers = [], checks = [], ws = names.length > 1 ? queryWords(q) : [];
         function view() { return merge(answers, opts && opts.sort); }
         if (!names.length) {
@@ -94,6 +97,7 @@
           var shown = onUpdate ? onUpdate(view(), names.length === 1) : null;
           if (names.length === 1) return view();
           return Promise.resolve(shown).catch(function () {}).then(function () {
+            if (current && !current()) return view();
             var rest = [];
             for (var i = 1; i < names.length; i++) rest.push(ask(i));
             return Promise.all(rest.concat(checks)).then(function (all) {
@@ -366,7 +370,7 @@
               " results, with filters →</article></a></li>");
           }
         });
-      });
+      }, current);
     }).catch(function () {
       if (current()) meta.textContent = "Search is unavailable (its index could not be loaded).";
     });
@@ -519,7 +523,7 @@
               (active ? " (filtered)" : "") + (state.sort === "date" ? ", newest first" : "") +
               (final ? "" : "; searching older briefings…");
           });
-        });
+        }, function () { return mine === n; });
       }).catch(function () {
         if (mine === n) status.textContent = "Search is unavailable (its index could not be loaded).";
       });
