@@ -204,7 +204,10 @@ def index_site(site_dir: Path, size: int = search.PART_SIZE, log: Any = None) ->
     them (search.PartedIndex reading the written pages), and sitemap.xml.gz rewritten
     without a timestamp. True when the index was written."""
     site_dir = Path(site_dir)
-    parts = search.plan_parts(search.pages_of_site(site_dir), size)
+    # the briefings main.html marks for Pagefind: not a renamed briefing's redirect page
+    pages = [p for p in search.pages_of_site(site_dir)
+             if b"data-pagefind-body" in (site_dir / p.url / "index.html").read_bytes()]
+    parts = search.plan_parts(pages, size)
     index = search.PartedIndex(site_dir, parts, log)
     ok = index.finish()
     publish.finish_site(site_dir)
