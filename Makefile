@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: serve build test setup setup-dev browser pages clean
+.PHONY: serve build test setup setup-dev browser pages export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,15 @@ build: setup
 pages: setup
 	$(BIN)/python -m hooks.briefdesk write out
 
+# The pre-built tree (no hooks) in build-tree/, built with Zensical, indexed by Pagefind (README, "Engines").
+export: setup-dev
+	$(BIN)/python -m hooks.briefdesk export-site build-tree
+	cd build-tree && ../$(BIN)/zensical build --strict
+	$(BIN)/python -m hooks.briefdesk index build-tree/site
+
 test: setup-dev browser
 	npm ci --prefix tests --ignore-scripts --no-audit --no-fund  # axe-core, vnu-jar (tests/package-lock.json)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site out .pytest_cache
+	rm -rf site out build-tree .pytest_cache

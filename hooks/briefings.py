@@ -45,12 +45,12 @@ if str(_HOOKS) not in sys.path:
 from briefdesk import home  # noqa: E402
 from briefdesk import publish  # noqa: E402
 from briefdesk import search  # noqa: E402
+from briefdesk import sitetree  # noqa: E402
 from briefdesk.clean import RulesError  # noqa: E402
 from briefdesk.output import FolderPages, PackPages  # noqa: E402
 from briefdesk.pipeline import Corpus, Settings, build_corpus  # noqa: E402
 from briefdesk.registry import RegistryError  # noqa: E402
 from briefdesk.spool import Spool  # noqa: E402
-from briefdesk.taxonomy import topic_counts  # noqa: E402
 
 # Under the "mkdocs" namespace, so that `mkdocs build --strict` counts these warnings.
 log = logging.getLogger("mkdocs.hooks.briefings")
@@ -87,19 +87,11 @@ def _quiet_dirty_warning() -> None:
 
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
-    opts = dict(config.extra.get("briefdesk") or {})
-    settings = Settings.for_project(
-        root,
-        site_url=config.site_url or None,
-        site_name=config.site_name,
-        default_language=opts.get("default_language", "en"),
-        per_page=int(opts.get("per_page", 50)),
-        home_latest=int(opts.get("home_latest", 10)),
-        pages_dir=root / opts.get("cache_dir", ".cache/briefdesk"),
-        incremental=_serving(),
-    )
+    # the same settings `python -m hooks.briefdesk export-site` makes from mkdocs.yml
+    settings = sitetree.settings_from_config(root, config.site_url, config.site_name, config.extra,
+                                             incremental=_serving())
     _state["settings"] = settings
-    _state["part_size"] = int(opts.get("search_part_size", search.PART_SIZE))
+    _state["part_size"] = sitetree.part_size(config.extra)
     return config
 
 
@@ -122,10 +114,7 @@ def on_pre_build(config):
             f"briefings: {len(corpus.errors)} published URL(s) would break; site/ was left as it was"
         )
     # the 404 page (a theme template, served at any depth) lists the topics
-    config.extra["bd_topics"] = [
-        {"url": f"topics/{tid}/", "label": label, "count": n}
-        for tid, label, n in topic_counts(corpus.briefings, settings.editorial_dir)
-    ]
+    config.extra["bd_topics"] = sitetree.topics_404(corpus, settings)
     if config.strict and (corpus.refusals or corpus.warnings):
         raise Abort(
             f"Aborted in strict mode: {len(corpus.refusals)} source file(s) refused (see the warnings above); "

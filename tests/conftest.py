@@ -53,9 +53,17 @@ def copy_project(dest: Path, articles: dict[str, bytes | str] | None = None, wit
     return dest
 
 
-def mkdocs_build(project: Path, strict: bool = True, site: Path | None = None) -> BuildResult:
+# The engines that run the hooks: MkDocs 1.6 and ProperDocs, its continuation (README,
+# "Engines"). Whole-site builds of the shipped corpus and of small generated corpora run on
+# both; the scale, rebuild and browser tests on MkDocs only (the sites are the same bytes
+# aside from the generator's name: test_engines.py).
+ENGINES = ("mkdocs", "properdocs")
+
+
+def mkdocs_build(project: Path, strict: bool = True, site: Path | None = None, engine: str = "mkdocs") -> BuildResult:
+    """`<engine> build` of a project copy (`python -m mkdocs` or `python -m properdocs`)."""
     site = site or project / "site"
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    cmd = [sys.executable, "-m", engine, "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
     if strict:
         cmd.append("--strict")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
@@ -63,11 +71,34 @@ def mkdocs_build(project: Path, strict: bool = True, site: Path | None = None) -
     return BuildResult(project, site, proc.returncode, proc.stdout + proc.stderr)
 
 
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request) -> str:
+    """Each engine that runs the hooks, in turn: a test that takes it runs once on each."""
+    return request.param
+
+
+_SEED_SITES: dict[str, BuildResult] = {}
+
+
+def seed_build(engine: str, tmp_path_factory) -> BuildResult:
+    """The shipped corpus built once per engine and session with `<engine> build --strict`
+    from a copy of the project (with the committed registry, so nothing is recorded anew)."""
+    if engine not in _SEED_SITES:
+        project = copy_project(tmp_path_factory.mktemp(f"seed-project-{engine}"), keep_registry=True)
+        result = mkdocs_build(project, strict=True, engine=engine)
+        assert result.returncode == 0, result.output
+        _SEED_SITES[engine] = result
+    return _SEED_SITES[engine]
+
+
 @pytest.fixture(scope="session")
-def seed_site(tmp_path_factory) -> BuildResult:
-    """The shipped corpus, built once with `mkdocs build --strict` from a copy of the project
-    (with the committed registry, so nothing is recorded anew)."""
-    project = copy_project(tmp_path_factory.mktemp("seed-project"), keep_registry=True)
-    result = mkdocs_build(project, strict=True)
-    assert result.returncode == 0, result.output
-    return result
+def seed_site(engine, tmp_path_factory) -> BuildResult:
+    """The shipped corpus built with each engine (the tests that take it run on both)."""
+    return seed_build(engine, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def mkdocs_seed_site(tmp_path_factory) -> BuildResult:
+    """The shipped corpus built with MkDocs only: for the browser tests, which test what the
+    browser does with bytes both engines write alike."""
+    return seed_build("mkdocs", tmp_path_factory)

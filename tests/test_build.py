@@ -107,12 +107,12 @@ def bad_input_project(tmp_path: Path) -> Path:
     }, keep_registry=True)
 
 
-def test_strict_build_fails_on_bad_input_before_touching_site(tmp_path):
+def test_strict_build_fails_on_bad_input_before_touching_site(tmp_path, engine):
     project = bad_input_project(tmp_path)
     site = tmp_path / "site"
     site.mkdir()
     (site / "previous.html").write_text("the previous site")
-    result = mkdocs_build(project, strict=True, site=site)
+    result = mkdocs_build(project, strict=True, site=site, engine=engine)
     assert result.returncode != 0
     assert "Traceback" not in result.output
     warnings = result.warnings()
@@ -122,9 +122,9 @@ def test_strict_build_fails_on_bad_input_before_touching_site(tmp_path):
     assert (site / "previous.html").read_text() == "the previous site"
 
 
-def test_non_strict_build_publishes_the_rest_and_accounts_for_every_file(tmp_path):
+def test_non_strict_build_publishes_the_rest_and_accounts_for_every_file(tmp_path, engine):
     project = bad_input_project(tmp_path)
-    result = mkdocs_build(project, strict=False)
+    result = mkdocs_build(project, strict=False, engine=engine)
     assert result.returncode == 0, result.output
     report = json.loads((result.site / "data" / "build-report.json").read_text())
     files = sorted(p.name for p in (project / "source_articles").iterdir())
@@ -141,7 +141,7 @@ def test_non_strict_build_publishes_the_rest_and_accounts_for_every_file(tmp_pat
     assert "good" in {r["source_file"].split(".")[0] for r in records(result.site)}
 
 
-def test_other_real_articles_build_the_same_way(tmp_path):
+def test_other_real_articles_build_the_same_way(tmp_path, engine):
     """A different set of articles of the same kind, with no registry yet, builds strict."""
     other = {
         "nknews_market.txt": (
@@ -156,7 +156,7 @@ def test_other_real_articles_build_the_same_way(tmp_path):
         ),
     }
     project = copy_project(tmp_path, other, with_seeds=False)
-    result = mkdocs_build(project, strict=True)
+    result = mkdocs_build(project, strict=True, engine=engine)
     assert result.returncode == 0, result.output
     [rec] = records(result.site)
     assert rec["title"] == "Pyongyang tightens grip on foreign currency exchange at markets"

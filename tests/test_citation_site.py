@@ -108,19 +108,19 @@ def git(cwd: Path, *args: str) -> None:
                         "GIT_COMMITTER_EMAIL": "t@e", "HOME": str(cwd), "PATH": "/usr/bin:/bin"})
 
 
-def test_revision_makes_v2_and_keeps_v1_readable(tmp_path, monkeypatch):
+def test_revision_makes_v2_and_keeps_v1_readable(tmp_path, monkeypatch, engine):
     project = copy_project(tmp_path / "p", {"hyesan.txt": GOOD}, with_seeds=False)
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-qm", "v1")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
-    first = mkdocs_build(project, strict=True)
+    first = mkdocs_build(project, strict=True, engine=engine)
     assert first.returncode == 0, first.output
     git(project, "add", "-A")
     git(project, "commit", "-qm", "registry")
     (project / "source_articles" / "hyesan.txt").write_text(GOOD.replace("almost stopped", "stopped entirely"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710000000")  # 2024-03-09
-    second = mkdocs_build(project, strict=True)
+    second = mkdocs_build(project, strict=True, engine=engine)
     assert second.returncode == 0, second.output
     [rec] = records(second.site)
     current = BeautifulSoup(page_html(second.site, rec), "html.parser")
@@ -147,17 +147,17 @@ def test_revision_makes_v2_and_keeps_v1_readable(tmp_path, monkeypatch):
             target = clone / "hooks/registry" / f.relative_to(project / "hooks/registry")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(f.read_bytes())
-    again = mkdocs_build(clone, strict=True)
+    again = mkdocs_build(clone, strict=True, engine=engine)
     assert again.returncode == 0, again.output
     assert (again.site / rec["path"] / "v1" / "index.html").exists()
 
 
-def test_rename_redirect_and_lost_url(tmp_path):
+def test_rename_redirect_and_lost_url(tmp_path, engine):
     project = copy_project(tmp_path, {"hyesan.txt": GOOD}, with_seeds=False)
-    first = mkdocs_build(project, strict=True)
+    first = mkdocs_build(project, strict=True, engine=engine)
     [rec] = records(first.site)
     (project / "source_articles" / "hyesan.yml").write_text("slug: hyesan-rice-prices\n")
-    second = mkdocs_build(project, strict=True)
+    second = mkdocs_build(project, strict=True, engine=engine)
     assert second.returncode == 0, second.output
     [renamed] = records(second.site)
     assert renamed["path"] == "briefings/hyesan-rice-prices/"
@@ -169,7 +169,7 @@ def test_rename_redirect_and_lost_url(tmp_path):
     # the article disappears: the build fails, says which URL, and leaves site/ alone
     (project / "source_articles" / "hyesan.txt").unlink()
     (project / "source_articles" / "hyesan.yml").unlink()
-    third = mkdocs_build(project, strict=False)
+    third = mkdocs_build(project, strict=False, engine=engine)
     assert third.returncode != 0
     assert "/briefings/hyesan-rice-prices/" in third.output and "Traceback" not in third.output
     assert (second.site / "briefings" / "hyesan-rice-prices" / "index.html").exists()

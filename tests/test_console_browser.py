@@ -38,10 +38,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(seed_site):
+def served(mkdocs_seed_site):
     for path in PAGES.values():
-        assert (seed_site.site / urlparse(path).path / "index.html").exists(), path
-    handler = functools.partial(_Quiet, directory=str(seed_site.site))
+        assert (mkdocs_seed_site.site / urlparse(path).path / "index.html").exists(), path
+    handler = functools.partial(_Quiet, directory=str(mkdocs_seed_site.site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"

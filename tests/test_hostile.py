@@ -41,14 +41,14 @@ HOSTILE_META = (
 )
 
 
-def test_hostile_meta_source_url_refused_but_rest_escaped(tmp_path):
+def test_hostile_meta_source_url_refused_but_rest_escaped(tmp_path, engine):
     project = copy_project(tmp_path, {
         "evil.txt": HOSTILE_TEXT,
         "evil.yml": HOSTILE_META.replace("source_url: 'https://example.org/a?b=\"><script>'\n", ""),
         "evil-url.txt": HOSTILE_TEXT.replace("Headline", "Other"),
         "evil-url.yml": "source_url: 'https://example.org/a?b=\"><script>'\n",
     }, with_seeds=False)
-    result = mkdocs_build(project, strict=False)
+    result = mkdocs_build(project, strict=False, engine=engine)
     assert result.returncode == 0, result.output
     assert any("evil-url.txt" in w and "http(s) URL" in w for w in result.warnings())
     [rec] = json.loads((result.site / "data" / "briefings.json").read_text())

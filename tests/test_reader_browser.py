@@ -49,8 +49,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(seed_site):
-    handler = functools.partial(_Quiet, directory=str(seed_site.site))
+def served(mkdocs_seed_site):
+    handler = functools.partial(_Quiet, directory=str(mkdocs_seed_site.site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -158,11 +158,11 @@ ACCEPTED_VNU = (
 )
 
 
-def test_every_page_is_valid_html(seed_site):
+def test_every_page_is_valid_html(mkdocs_seed_site):
     _need(VNU_JAR)
     if not shutil.which("java"):
         pytest.skip("no Java runtime for the Nu HTML checker")
-    pages = sorted(str(p) for p in seed_site.site.rglob("*.html"))
+    pages = sorted(str(p) for p in mkdocs_seed_site.site.rglob("*.html"))
     proc = subprocess.run(
         ["java", "-Xss8m", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *pages],
         capture_output=True, text=True, timeout=600,
@@ -174,6 +174,6 @@ def test_every_page_is_valid_html(seed_site):
             continue
         if any(m.get("message", "").startswith(msg) and markup in m.get("extract", "") for msg, markup in ACCEPTED_VNU):
             continue
-        where = Path(m.get("url", "").removeprefix("file:")).as_posix().replace(str(seed_site.site), "")
+        where = Path(m.get("url", "").removeprefix("file:")).as_posix().replace(str(mkdocs_seed_site.site), "")
         errors.append(f"{where}:{m.get('lastLine', '?')}: {m['message']} [{m.get('extract', '').strip()[:80]}]")
     assert errors == [], f"{len(errors)} HTML error(s):\n" + "\n".join(errors[:60])

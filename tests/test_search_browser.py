@@ -64,10 +64,10 @@ def parted_site(tmp_path_factory) -> BuildResult:
 
 
 @pytest.fixture(scope="module", params=["one part", "three parts"])
-def served(request, seed_site):
+def served(request, mkdocs_seed_site):
     """The built site served over HTTP on a free local port: (base URL, site folder). Every
     test runs on the shipped corpus indexed in one part, and in three."""
-    built = seed_site if request.param == "one part" else request.getfixturevalue("parted_site")
+    built = mkdocs_seed_site if request.param == "one part" else request.getfixturevalue("parted_site")
     site: Path = built.site
     manifest = json.loads((site / "pagefind" / "bd-search.json").read_text(encoding="utf-8"))
     assert len(manifest["parts"]) == (1 if request.param == "one part" else 3), built.output
