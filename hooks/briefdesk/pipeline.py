@@ -40,8 +40,9 @@ from . import publish
 from .output import MemoryPages, Memo, PackPages
 from .clean import CleanRules, clean_article, load_rules
 from .describe import describe
-from .model import Briefing, Refusal, RefusedError
-from .read import discover
+from .model import Briefing, Refusal, RefusedError, SourceArticle
+from .provmap import DEFAULT_CSS
+from .read import decode, discover
 from .registry import Assignment, Registry
 
 
@@ -214,7 +215,8 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
     timings["classify"] = time.perf_counter() - t0
     _settle()
     t0 = time.perf_counter()
-    pricedata.extract_all(briefings, settings.editorial_dir, rules_digest)
+    gazetteer, gazetteer_digest = taxonomy.load_vocabulary(settings.editorial_dir)
+    pricedata.extract_all(briefings, settings.editorial_dir, rules_digest, gazetteer, gazetteer_digest)
     timings["prices"] = time.perf_counter() - t0
     metadata_files = dict(result.metadata_files)
     refused_sources = {r.source_file for r in refusals}
@@ -462,8 +464,6 @@ class Rendering:
         for b in corpus.briefings:
             short = f"b/{b.id}/"
             assets[short + "index.html"] = listing.redirect_html(short, b.url, settings.site_url, title=b.title)
-        from .provmap import DEFAULT_CSS
-
         assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
         assets["data/build-report.json"] = export.report_json(corpus.report())
         assets[pricedata.PRICES_JSON] = price_index.json()
@@ -570,9 +570,6 @@ class Rendering:
 
 def _earlier_version(b: Briefing, old: dict, settings: Settings) -> Briefing:
     """An earlier version's briefing, from the text kept in the repository."""
-
-    from .model import SourceArticle
-    from .read import decode
 
     raw = Path(old["store"]).read_bytes()
     text, _, _ = decode(raw)

@@ -21,11 +21,10 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import parallel, prices
-from . import taxonomy
+from . import cite, citing, parallel, prices
+from .export import json_lines_array
 from .model import Briefing
-from .render import format_date
-from .text import absolute_url, h, rel_url
+from .text import absolute_url, format_date, h, rel_url
 
 PRICES_JSON, PRICES_CSV = "data/prices.json", "data/prices.csv"
 
@@ -49,10 +48,10 @@ def _job(job) -> prices.Extraction:
     return prices.extract(bid, paragraphs, date, vocab, gazetteer)
 
 
-def extract_all(briefings: Sequence[Briefing], editorial_dir: Path, rules_digest: str) -> None:
-    """Set each briefing's ``prices`` and ``prices_left_out``."""
+def extract_all(briefings: Sequence[Briefing], editorial_dir: Path, rules_digest: str, gazetteer, gdigest: str) -> None:
+    """Set each briefing's ``prices`` and ``prices_left_out`` (``gazetteer``: the labels'
+    vocabulary that classify used, with its digest)."""
     vocab = load_vocabulary(editorial_dir)
-    gazetteer, gdigest = taxonomy.load_vocabulary(editorial_dir)
     keys = [hashlib.sha256("\0".join([b.content_hash, rules_digest, b.id, b.date or "", vocab.digest,
                                       gdigest]).encode()).hexdigest() for b in briefings]
     misses = [i for i, key in enumerate(keys) if key not in _FOUND]
@@ -79,8 +78,6 @@ FIELDS = ("id", "briefing", "paragraph", "commodity", "commodity_name", "kind", 
 def citation(b: Briefing, settings, paragraph: int, chicago: str | None = None) -> str:
     """The briefing's citation (Chicago, as its citation box gives it, without the access
     date) pinned to a paragraph: "…, ¶ 4. https://…/#p4."."""
-    from . import cite, citing
-
     if chicago is None:
         chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
     url = absolute_url(settings.site_url, b.url)
@@ -95,8 +92,6 @@ def records(b: Briefing, settings, chicago: str | None = None) -> list[dict[str,
     briefing's citation, when made already)."""
     if not b.prices:
         return []
-    from . import cite, citing
-
     if chicago is None:
         chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
     url = absolute_url(settings.site_url, b.url)
@@ -133,8 +128,6 @@ def csv_rows(b: Briefing, settings, chicago: str | None = None) -> str:
 
 
 def json_export(lines: Iterable[Sequence[str]]) -> str:
-    from .export import json_lines_array
-
     return json_lines_array(line for group in lines for line in group)
 
 
