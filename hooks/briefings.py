@@ -34,6 +34,8 @@ import os
 import sys
 from pathlib import Path
 
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -85,8 +87,39 @@ def _quiet_dirty_warning() -> None:
         build_log.addFilter(_FirstDirtyBuild())
 
 
+class BriefdeskConfig(base.Config):
+    """`extra.briefdesk` in mkdocs.yml, declared and validated as MkDocs validates its own
+    configuration (types, defaults); a key it does not declare is an error naming it."""
+
+    default_language = c.Type(str, default="en")
+    per_page = c.Type(int, default=50)
+    home_latest = c.Type(int, default=10)
+    cache_dir = c.Type(str, default=".cache/briefdesk")  # relative to mkdocs.yml
+    search_part_size = c.Type(int, default=search.PART_SIZE)
+
+
+def briefdesk_config(raw: object, config_file_path: str | None = None) -> BriefdeskConfig:
+    """The validated `extra.briefdesk`; a PluginError (one line, naming the key) if it is wrong."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise PluginError(f"extra.briefdesk: expected a mapping of settings, got {type(raw).__name__}")
+    cfg = BriefdeskConfig(config_file_path=config_file_path)
+    cfg.load_dict(raw)
+    errors, _warnings = cfg.validate()
+    unknown = sorted(str(k) for k in raw if k not in cfg._schema_keys)
+    if unknown:
+        known = ", ".join(sorted(cfg._schema_keys))
+        raise PluginError(f"extra.briefdesk: unknown key {', '.join(repr(k) for k in unknown)} (known: {known})")
+    if errors:
+        key, exc = errors[0]
+        raise PluginError(f"extra.briefdesk.{key}: {exc}")
+    return cfg
+
+
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
+    briefdesk_config(config.extra.get("briefdesk"), config.config_file_path)  # fails on a wrong key
     # the same settings `python -m hooks.briefdesk export-site` makes from mkdocs.yml
     settings = sitetree.settings_from_config(root, config.site_url, config.site_name, config.extra,
                                              incremental=_serving())

@@ -32,7 +32,8 @@ from typing import Any
 
 from .model import Briefing
 from .output import Memo
-from .render import format_date
+from .taxonomy import load_vocabulary
+from .text import format_date, h
 
 MAX_ENTRIES = 50
 UNKNOWN_DATE = "1970-01-01T00:00:00Z"
@@ -84,8 +85,6 @@ def _x(text: object) -> str:
 
 
 def _content_html(b: Briefing, settings) -> str:
-    from .text import h
-
     when = f"Date: {format_date(b.date)}" if b.date else "Date not stated in the source"
     parts = [f"<p>{h(b.summary)}</p>", f"<p>{h(when)}"]
     if b.outlet:
@@ -261,8 +260,6 @@ def _json_item(b: Briefing, settings) -> dict[str, Any]:
 def feed_files(briefings: Sequence[Briefing], settings, memo: Memo | None = None) -> dict[str, str]:
     """{site path: text} for the archive's feeds and every topic's feeds; ``memo`` keeps
     each feed, and each entry, for the next build."""
-    from .taxonomy import load_vocabulary
-
     memo = memo or Memo()
     site = (settings.site_url, settings.site_name, settings.default_language)
     out: dict[str, str] = {}

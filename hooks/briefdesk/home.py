@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from .listing import ALL_URL, list_html
-from .text import h, rel_url
+from .listing import list_html
+from .taxonomy import province_map, topic_counts
+from .text import ALL_URL, h, rel_url
 
 _PLACEHOLDER = re.compile(r"<!--\s*briefdesk:([a-z-]+)\s*-->")
 
@@ -38,8 +39,6 @@ def fill_placeholders(markdown: str, src_uri: str, corpus, settings) -> str:
             more = f'<p><a href="{h(rel_url(from_url, ALL_URL))}">All {len(corpus.briefings):,} briefings →</a></p>'
             return list_html(latest, from_url) + "\n\n" + more
         if name == "topics":
-            from .taxonomy import topic_counts
-
             rows = "".join(
                 f'<li><a href="{h(rel_url(from_url, f"topics/{tid}/"))}">{h(label)}</a> '
                 f'<span class="bd-count">({n:,})</span></li>'
@@ -47,8 +46,6 @@ def fill_placeholders(markdown: str, src_uri: str, corpus, settings) -> str:
             )
             return f'<ul class="bd-topic-list">{rows}</ul>'
         if name == "map":
-            from .taxonomy import province_map
-
             return f'<figure class="bd-map">{province_map(corpus.briefings, settings.editorial_dir, from_url)}</figure>'
         return m.group(0)
 

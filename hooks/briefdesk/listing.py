@@ -10,10 +10,7 @@ from collections.abc import Callable, Sequence
 
 from .model import Briefing
 from .output import Memo
-from .render import format_date
-from .text import h, md_inline, rel_url
-
-ALL_URL = "briefings/"
+from .text import ALL_URL, format_date, h, md_inline, rel_url
 
 
 def page_url(base: str, number: int) -> str:

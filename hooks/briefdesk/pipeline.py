@@ -40,8 +40,9 @@ from . import publish
 from .output import MemoryPages, Memo, PackPages
 from .clean import CleanRules, clean_article, load_rules, recurring_by_article
 from .describe import describe
-from .model import Briefing, Refusal, RefusedError
-from .read import discover
+from .model import Briefing, Refusal, RefusedError, SourceArticle
+from .provmap import DEFAULT_CSS
+from .read import decode, discover
 from .registry import Assignment, Registry
 
 
@@ -197,7 +198,7 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
     refusals = list(result.refusals)
     described: list[Briefing] = []
     recurring = recurring_by_article(result.articles, rules)
-    pricing = pricedata.pricing(settings.editorial_dir)
+    pricing = pricedata.pricing(settings.editorial_dir, *taxonomy.load_vocabulary(settings.editorial_dir))
     keys = [_describe_key(a, rules_digest, settings, r, pricing.digest) for a, r in zip(result.articles, recurring)]
     misses = [i for i, key in enumerate(keys) if key not in _CACHE]
     fresh = parallel.ordered_map(_describe_job, [(result.articles[i], rules, settings.default_language, recurring[i],
@@ -467,8 +468,6 @@ class Rendering:
         for b in corpus.briefings:
             short = f"b/{b.id}/"
             assets[short + "index.html"] = listing.redirect_html(short, b.url, settings.site_url, title=b.title)
-        from .provmap import DEFAULT_CSS
-
         assets["assets/provmap.css"] = DEFAULT_CSS  # the map's colours, light and dark, from one place
         assets["data/build-report.json"] = export.report_json(corpus.report())
         assets[pricedata.PRICES_JSON] = price_index.json()
@@ -575,9 +574,6 @@ class Rendering:
 
 def _earlier_version(b: Briefing, old: dict, settings: Settings) -> Briefing:
     """An earlier version's briefing, from the text kept in the repository."""
-
-    from .model import SourceArticle
-    from .read import decode
 
     raw = Path(old["store"]).read_bytes()
     text, _, _ = decode(raw)

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import prices
-from . import taxonomy
+from . import cite, citing, prices
+from .export import json_lines_array
 from .model import Briefing
-from .render import format_date
-from .text import absolute_url, h, rel_url
+from .text import absolute_url, format_date, h, rel_url
 
 PRICES_JSON, PRICES_CSV = "data/prices.json", "data/prices.csv"
 
@@ -54,9 +53,9 @@ class Pricing:
     digest: str
 
 
-def pricing(editorial_dir: Path) -> Pricing:
+def pricing(editorial_dir: Path, gazetteer: Any, gdigest: str) -> Pricing:
+    """``gazetteer``: the labels' vocabulary (taxonomy.load_vocabulary), with its digest."""
     vocab = load_vocabulary(editorial_dir)
-    gazetteer, gdigest = taxonomy.load_vocabulary(editorial_dir)
     return Pricing(vocab, gazetteer, hashlib.sha256(f"{vocab.digest}\0{gdigest}".encode()).hexdigest())
 
 
@@ -79,8 +78,6 @@ FIELDS = ("id", "briefing", "paragraph", "commodity", "commodity_name", "kind", 
 def citation(b: Briefing, settings, paragraph: int, chicago: str | None = None) -> str:
     """The briefing's citation (Chicago, as its citation box gives it, without the access
     date) pinned to a paragraph: "…, ¶ 4. https://…/#p4."."""
-    from . import cite, citing
-
     if chicago is None:
         chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
     url = absolute_url(settings.site_url, b.url)
@@ -95,8 +92,6 @@ def records(b: Briefing, settings, chicago: str | None = None) -> list[dict[str,
     briefing's citation, when made already)."""
     if not b.prices:
         return []
-    from . import cite, citing
-
     if chicago is None:
         chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
     url = absolute_url(settings.site_url, b.url)
@@ -133,8 +128,6 @@ def csv_rows(b: Briefing, settings, chicago: str | None = None) -> str:
 
 
 def json_export(lines: Iterable[Sequence[str]]) -> str:
-    from .export import json_lines_array
-
     return json_lines_array(line for group in lines for line in group)
 
 

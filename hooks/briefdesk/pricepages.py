@@ -19,11 +19,10 @@ import math
 from collections import Counter, defaultdict
 from typing import Any, Callable, Sequence
 
-from . import pricedata
+from . import cite, citing, pricedata
 from .listing import page_url, pager_html, url_to_src, _yaml_str
 from .model import Briefing
-from .render import format_date
-from .text import h, md_inline, rel_url
+from .text import format_date, h, md_inline, rel_url
 
 BASE = "prices/"
 SERIES = 6
@@ -38,8 +37,6 @@ class PriceIndex:
     (newest first) and the text's; each briefing's citation made once."""
 
     def __init__(self, briefings: Sequence[Briefing], settings) -> None:
-        from . import cite, citing
-
         self.settings = settings
         self.items: list[tuple[dict[str, Any], Briefing]] = []
         self.citations: dict[str, str] = {}

@@ -18,26 +18,14 @@ from typing import Any
 import yaml
 
 from .model import Briefing
-from .text import h, md_inline, rel_url
+from .pricedata import table_html
+from .search import variant_terms
+from .text import DATE_UNKNOWN, format_date, h, md_inline, rel_url
 
-DATE_UNKNOWN = "Date not stated in the source"
 # libyaml's emitter when PyYAML has it (about 10 times faster), the same output otherwise
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def format_date(iso: str | None) -> str:
-    if not iso:
-        return DATE_UNKNOWN
-    import datetime as dt
-
-    parts = iso.split("-")
-    if len(parts) == 3:
-        d = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-        return f"{d.day} {d.strftime('%B')} {d.year}"
-    if len(parts) == 2:
-        d = dt.date(int(parts[0]), int(parts[1]), 1)
-        return f"{d.strftime('%B')} {d.year}"
-    return parts[0]
 
 
 def version_note(b: Briefing) -> str:
@@ -370,8 +358,6 @@ def chips_html(b: Briefing, from_url: str) -> str:
 def search_terms_html(b: Briefing) -> str:
     """Other spellings of the briefing's places and actors (the gazetteer's variants), for
     the search index only: hidden from view, indexed by Pagefind (hooks/briefdesk/search.py)."""
-    from .search import variant_terms
-
     terms = variant_terms(b)
     if not terms:
         return ""
@@ -490,8 +476,6 @@ def neighbours_html(b: Briefing, from_url: str) -> str:
 
 def prices_html(b: Briefing, from_url: str) -> str:
     """The "Prices in this briefing" table (pricedata.table_html)."""
-    from .pricedata import table_html  # not at the top: pricedata needs taxonomy, which needs this module
-
     return table_html(b, from_url)
 
 

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Briefing
+from .text import ALL_URL
 
 BUNDLE_DIR = "pagefind"
 # Parts of a briefing page that are not the briefing: labels, paragraph numbers, permalink
@@ -66,8 +67,6 @@ _log = logging.getLogger(__name__)
 def command(site_dir: Path, glob: str | None = None) -> list[str]:
     """The Pagefind command line for a site folder."""
     if glob is None:
-        from .listing import ALL_URL
-
         # a briefing is briefings/<slug>/index.html: listing pages (briefings/page/<n>/) and
         # superseded versions (briefings/<slug>/v<n>/) are not results, and are not even read
         glob = f"{ALL_URL.strip('/')}/*/index.html"
@@ -140,8 +139,6 @@ def pages_of_site(site_dir: Path) -> list[IndexedPage]:
     """The current briefings of a built site with their dates, read from the pages (the date
     Pagefind sorts by; undated pages say 0000), for indexing a site again without its
     sources. The slug stands in for the id."""
-    from .listing import ALL_URL
-
     root = Path(site_dir) / ALL_URL.strip("/")
     out = []
     for page in sorted(root.glob("*/index.html")):
@@ -562,40 +559,15 @@ def choose_warmup(out: Path) -> str | None:
 # --------------------------------------------------------------------------- variants
 
 
-def _vocabulary_for(b) -> Any:
-    """The vocabulary the briefing was classified with (taxonomy caches it per editorial folder)."""
-    from . import taxonomy
-
-    loaded = [vocab for _digest, vocab in taxonomy._VOCAB.values()]
-    if len(loaded) == 1:
-        return loaded[0]
-    for vocab in reversed(loaded):  # several folders in one process (tests): the one that knows these labels
-        if all(
-            (entry := vocab.entry(cat, it["id"])) is not None and entry.name == it["name"]
-            for cat, items in (("places", b.regions), ("actors", b.actors))
-            for it in items
-        ):
-            return vocab
-    return None
-
-
 def variant_terms(b) -> list[str]:
     """Every spelling in the gazetteer (places.yml, actors.yml) of the briefing's places and
     actors other than the name shown, deduplicated, in label order."""
-    if not (b.regions or b.actors):
-        return []
-    vocab = _vocabulary_for(b)
-    if vocab is None:
-        return []
     seen: set[str] = set()
     out: list[str] = []
-    for cat, items in (("places", b.regions), ("actors", b.actors)):
+    for items in (b.regions, b.actors):
         for it in items:
-            entry = vocab.entry(cat, it["id"])
-            if entry is None:
-                continue
-            seen.add(entry.name.casefold())
-            for v in getattr(entry, "variants", ()):
+            seen.add(it["name"].casefold())
+            for v in it.get("variants", ()):  # the label carries its spellings (taxonomy.classify_all)
                 key = v.casefold()
                 if key not in seen:
                     seen.add(key)

@@ -23,8 +23,9 @@ from . import related as rel
 from .listing import list_html, list_items, pager_html, page_url, url_to_src, _yaml_str
 from .model import Briefing, Refusal
 from .output import Memo
-from .render import format_date, mention_pattern
-from .text import h, md_inline, rel_url
+from .provmap import province_map_svg
+from .render import mention_pattern
+from .text import format_date, h, md_inline, rel_url
 
 KIND_DIRS = {"topics": "topics/", "places": "places/", "actors": "actors/"}
 MENTION_SNIPPET = 240
@@ -51,9 +52,14 @@ def load_vocabulary(editorial_dir: Path) -> tuple[cls.Vocabulary, str]:
     return _VOCAB[str(editorial_dir)][1], digest
 
 
-def _label_dict(label: cls.Label, category: str) -> dict[str, Any]:
+def _label_dict(label: cls.Label, category: str, vocab: cls.Vocabulary) -> dict[str, Any]:
+    """A label as the pages use it: with its page's URL and, for places and actors, the
+    gazetteer's other spellings of its name (for the search index)."""
     d = label.as_dict()
     d["url"] = f"{KIND_DIRS[category]}{label.id}/"
+    if category != "topics":
+        entry = vocab.entry(category, label.id)
+        d["variants"] = tuple(entry.variants) if entry is not None else ()
     return d
 
 
@@ -93,9 +99,9 @@ def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[
                 refusals.append(Refusal(b.source_file, f"{exc} (add it to hooks/editorial or fix the id)"))
                 continue
             labels = _LABEL_CACHE[keys[i]] = (
-                [_label_dict(lb, "topics") for lb in found.topics],
-                [_label_dict(lb, "places") for lb in found.places],
-                [_label_dict(lb, "actors") for lb in found.actors],
+                [_label_dict(lb, "topics", vocab) for lb in found.topics],
+                [_label_dict(lb, "places", vocab) for lb in found.places],
+                [_label_dict(lb, "actors", vocab) for lb in found.actors],
             )
         b.topics, b.regions, b.actors = list(labels[0]), list(labels[1]), list(labels[2])
         kept.append(b)
@@ -146,8 +152,6 @@ def topic_counts(briefings: list[Briefing], editorial_dir: Path) -> list[tuple[s
 
 
 def province_map(briefings: list[Briefing], editorial_dir: Path, from_url: str) -> str:
-    from .provmap import province_map_svg
-
     vocab, _ = load_vocabulary(editorial_dir)
     counts: dict[str, int] = defaultdict(int)
     for b in briefings:

@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import posixpath
 import re
+
+# the "All briefings" listing, and the folder every briefing's page is in
+ALL_URL = "briefings/"
+DATE_UNKNOWN = "Date not stated in the source"
+
+
+def format_date(iso: str | None) -> str:
+    """An ISO date, year-month or year as a page shows it ("4 December 2026")."""
+    if not iso:
+        return DATE_UNKNOWN
+    parts = iso.split("-")
+    if len(parts) == 3:
+        d = _dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        return f"{d.day} {d.strftime('%B')} {d.year}"
+    if len(parts) == 2:
+        d = _dt.date(int(parts[0]), int(parts[1]), 1)
+        return f"{d.strftime('%B')} {d.year}"
+    return parts[0]
 
 # Characters Python-Markdown and the enabled extensions give a meaning to inside a
 # line; written as numeric character references they are shown and never parsed.
