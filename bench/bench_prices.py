@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT))
 
 from bench.generate_corpus import generate  # noqa: E402
-from briefdesk import pricedata, prices  # noqa: E402
+from briefdesk import pricedata, prices, taxonomy  # noqa: E402
 from briefdesk.pipeline import Settings, build_corpus  # noqa: E402
 
 
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
         pricedata.extract_for = real
         t = corpus.timings
         # the extraction alone, in this process, every briefing again (no cache)
-        p = pricedata.pricing(settings.editorial_dir)
+        p = pricedata.pricing(settings.editorial_dir, *taxonomy.load_vocabulary(settings.editorial_dir))
         t1 = time.perf_counter()
         found = [prices.extract(b.id, b.clean.paragraphs, b.date, p.vocab, p.gazetteer) for b in corpus.briefings]
         alone = time.perf_counter() - t1

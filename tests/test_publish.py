@@ -28,12 +28,13 @@ def soup_of(path: Path) -> BeautifulSoup:
 
 
 @pytest.mark.slow
-def test_two_builds_are_byte_identical(seed_site, tmp_path, monkeypatch):
-    """A second build, from another copy of the project in another folder, on another
-    day (SOURCE_DATE_EPOCH moves MkDocs' clock), gives the same bytes in every file."""
+def test_two_builds_are_byte_identical(seed_site, engine, tmp_path, monkeypatch):
+    """A second build with the same engine, from another copy of the project in another
+    folder, on another day (SOURCE_DATE_EPOCH moves MkDocs' clock), gives the same bytes in
+    every file."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "978307200")  # 2001-01-01
     project = copy_project(tmp_path / "second-project", keep_registry=True)
-    second = mkdocs_build(project, strict=True, site=tmp_path / "second-site")
+    second = mkdocs_build(project, strict=True, site=tmp_path / "second-site", engine=engine)
     assert second.returncode == 0, second.output
 
     def files(root: Path) -> dict[str, bytes]:
