@@ -1,6 +1,7 @@
 """MkDocs hooks: a thin adapter that runs the briefing pipeline from MkDocs events.
 
-on_startup     note whether this is `mkdocs serve` (caches are kept between its builds);
+on_startup     note whether this is `mkdocs serve`: then one build cache (briefdesk.cache) is
+               kept here for all its builds, so a rebuild redoes only what an edit changed;
                under `serve --dirty`, no false warning about the first build (_FirstDirtyBuild)
 on_config      settings from mkdocs.yml (`extra.briefdesk`)
 on_pre_build   run the pipeline up to the render (`mkdocs serve`: the render too); warn
@@ -48,6 +49,7 @@ from briefdesk import home  # noqa: E402
 from briefdesk import publish  # noqa: E402
 from briefdesk import search  # noqa: E402
 from briefdesk import sitetree  # noqa: E402
+from briefdesk.cache import BuildCache  # noqa: E402
 from briefdesk.clean import RulesError  # noqa: E402
 from briefdesk.output import FolderPages, PackPages  # noqa: E402
 from briefdesk.pipeline import Corpus, Settings, build_corpus  # noqa: E402
@@ -57,11 +59,15 @@ from briefdesk.spool import Spool  # noqa: E402
 # Under the "mkdocs" namespace, so that `mkdocs build --strict` counts these warnings.
 log = logging.getLogger("mkdocs.hooks.briefings")
 
+# What the adapter keeps between MkDocs events and, under `mkdocs serve`, between builds:
+# the build cache, the settings, the corpus, the search index being made
 _state: dict[str, object] = {}
 
 
 def on_startup(command, dirty):
     _state["serving"] = command == "serve"
+    if command == "serve":
+        _state["cache"] = BuildCache()  # one for every build of this server (incremental rebuilds)
     if command == "serve" and dirty:
         _quiet_dirty_warning()
 
@@ -121,8 +127,7 @@ def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     briefdesk_config(config.extra.get("briefdesk"), config.config_file_path)  # fails on a wrong key
     # the same settings `python -m hooks.briefdesk export-site` makes from mkdocs.yml
-    settings = sitetree.settings_from_config(root, config.site_url, config.site_name, config.extra,
-                                             incremental=_serving())
+    settings = sitetree.settings_from_config(root, config.site_url, config.site_name, config.extra)
     _state["settings"] = settings
     _state["part_size"] = sitetree.part_size(config.extra)
     return config
@@ -132,7 +137,7 @@ def on_pre_build(config):
     settings: Settings = _state["settings"]  # type: ignore[assignment]
     try:
         # `mkdocs build`: the pages are made while MkDocs renders those made already
-        corpus = build_corpus(settings, background=not _serving())
+        corpus = build_corpus(settings, background=not _serving(), cache=_state.get("cache"))  # type: ignore[arg-type]
     except (RulesError, RegistryError) as exc:
         raise PluginError(f"briefings: {exc}") from None
     _state["corpus"] = corpus
@@ -312,7 +317,9 @@ def on_post_build(config):
     _state["builds"] = int(_state.get("builds", 0)) + 1  # see _FirstDirtyBuild
     index = _state.pop("index")
     if _serving():
-        index.finish_in_background()  # show edits without waiting for the index
+        # show edits without waiting for the index; the last build's run, if still going, is stopped
+        index.finish_in_background(previous=_state.pop("background_index", None))  # type: ignore[arg-type]
+        _state["background_index"] = index
     else:
         index.finish()  # the parts not indexed yet; the bundles into site/pagefind/<n>/
 

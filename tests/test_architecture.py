@@ -202,19 +202,26 @@ def test_no_import_cycle():
     assert cycles == [], f"import cycles among hooks/briefdesk modules: {cycles}"
 
 
-# The module-level caches still to move into the build cache (issue 15, part 4). The list
-# only shrinks: a new cache fails the test, and one moved out must be struck off.
-NOT_YET_MOVED = {
-    "cite": ["_ORG_RE"], "parallel": ["_JOB"],
-    "pipeline": ["_CACHE", "_DIGESTS", "_PIECES", "_RENDERED", "_RULES"], "pricedata": ["_VOCAB"],
-    "read": ["_READ_CACHE"], "related": ["_KEPT_COUNTS", "_SHARED"], "render": ["_QUOTED"],
-    "search": ["_BACKGROUND"], "taxonomy": ["_LABEL_CACHE", "_VOCAB"],
-}
+# Module-level mutable names that are not build state, each with the reason; anything else
+# (a new cache) fails the test: what a build keeps for the next belongs in the build cache
+# (briefdesk.cache.BuildCache) that the adapter creates and passes in.
+#
+# - parallel._JOB: the one job of the pool being forked. The workers inherit the function and
+#   the items through fork (copy-on-write) instead of having them pickled to them; it is set
+#   just before the fork, cleared when the pool ends, never read in the parent, and holds
+#   nothing from one build for the next. A pool initializer would need a worker global all the
+#   same (related's tokenising pool now goes through it too, instead of a global of its own).
+#
+# Not listed because they are not caches of a build: compiled constants (patterns, tables
+# filled at import) and functools.lru_cache memos of pure functions of their arguments
+# (render._quoted_short, listing.pager_html, render._terms_pattern), whose answers do not
+# depend on any build.
+ALLOWED = {"parallel": ["_JOB"]}
 
 
 def test_no_module_level_mutable_cache():
     caches = package_caches(PACKAGE)
-    assert caches == NOT_YET_MOVED, f"module-level mutable caches (move them into the build cache): {caches}"
+    assert caches == ALLOWED, f"module-level mutable caches (move them into the build cache): {caches}"
 
 
 def test_the_checks_catch_a_cycle_and_a_cache(tmp_path):

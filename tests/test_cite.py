@@ -23,8 +23,10 @@ from briefdesk import cite
 
 # ---------------------------------------------------------------- fixtures
 
+# the name lists the shipped editorial folder's names.yml gives, as the build reads them
+NAMES = cite.load_names(pathlib.Path(__file__).resolve().parents[1] / "hooks" / "editorial")
 SITE = {"name": "North Korea Economy Briefings", "publisher": "NKEB Project",
-        "url": "https://example.org/"}
+        "url": "https://example.org/", "names": NAMES}
 ACCESSED = datetime.date(2026, 11, 23)
 
 NASTY_TITLE = ("Markets & {money} 100% $5 #1 under_score ~tilde^caret \\back "
@@ -241,24 +243,32 @@ def parse_html(s):
     ("  Jong   So\tYong ", {"family": "Jong", "given": "So Yong"}),
 ])
 def test_split_name(name, expected):
-    assert cite.split_name(name) == expected
+    assert cite.split_name(name, NAMES) == expected
 
 
 def test_is_organisation():
     for org in ["Daily NK Editorial Team", "Unification Media Group", "NK News Desk",
                 "Committee for the Peaceful Reunification", "Daily NK Staff"]:
-        assert cite.is_organisation(org), org
+        assert cite.is_organisation(org, NAMES), org
     for person in ["Jong So Yong", "David Black", "Kim Jong Un", "Newsome Teamster"]:
-        assert not cite.is_organisation(person), person
+        assert not cite.is_organisation(person, NAMES), person
 
 
 def test_surname_set_is_editable():
-    assert cite.split_name("Tae Yong Ho")["family"] == "Ho"
-    cite.KOREAN_SURNAMES.add("Tae")
-    try:
-        assert cite.split_name("Tae Yong Ho") == {"family": "Tae", "given": "Yong Ho"}
-    finally:
-        cite.KOREAN_SURNAMES.discard("Tae")
+    assert cite.split_name("Tae Yong Ho", NAMES)["family"] == "Ho"
+    edited = cite.Names(NAMES.korean_surnames | {"Tae"}, NAMES.organisation_markers)
+    assert cite.split_name("Tae Yong Ho", edited) == {"family": "Tae", "given": "Yong Ho"}
+
+
+def test_names_are_read_from_the_editorial_folder_given(tmp_path):
+    """names.yml is editorial data: read from the folder the build is configured with, not
+    from beside the code."""
+    (tmp_path / "names.yml").write_text("korean_surnames: [Tae]\norganisation_markers: [Guild]\n", encoding="utf-8")
+    names = cite.load_names(tmp_path)
+    assert cite.split_name("Tae Yong Ho", names) == {"family": "Tae", "given": "Yong Ho"}
+    assert cite.split_name("Jong So Yong", names)["family"] == "Yong"
+    assert cite.is_organisation("The Weavers Guild", names) and not cite.is_organisation("Daily NK Staff", names)
+    assert cite.load_names(tmp_path / "nowhere") == cite.Names()
 
 
 # ------------------------------------------------------------------ biblatex
@@ -710,7 +720,7 @@ def test_random_titles_round_trip(title, authors, specials):
     assert entry["title"] == want
     expected_au = []
     for p in people:
-        n = cite.split_name(p)
+        n = cite.split_name(p, NAMES)
         expected_au.append(n["literal"] if "literal" in n else
                            ", ".join(x for x in (n["family"], n.get("given"), n.get("suffix")) if x))
     assert entry.get("authors", []) == expected_au

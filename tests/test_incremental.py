@@ -26,6 +26,7 @@ from bench.run_benchmark import fetch as _get, free_port as _free_port, stop_pro
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
 from briefdesk import pipeline  # noqa: E402
+from briefdesk.cache import BuildCache  # noqa: E402
 from briefdesk.output import FolderPages, PackPages  # noqa: E402
 from briefdesk.spool import Spool  # noqa: E402
 
@@ -140,8 +141,9 @@ def test_in_process_rebuild_reuses_renders_and_matches_a_cold_build(tmp_path, mo
     project = copy_project(tmp_path / "p", with_seeds=False)
     generate(60, 11, project / "source_articles")
     settings = pipeline.Settings.for_project(project, site_url="https://example.org/",
-                                             pages_dir=project / ".cache" / "bd", incremental=True)
-    first = pipeline.build_corpus(settings)
+                                             pages_dir=project / ".cache" / "bd")
+    cache = BuildCache()  # what `mkdocs serve`'s adapter keeps across its builds
+    first = pipeline.build_corpus(settings, cache=cache)
     first_pages = set(first.pages)
 
     article = sorted((project / "source_articles").glob("*.txt"))[0]
@@ -153,7 +155,7 @@ def test_in_process_rebuild_reuses_renders_and_matches_a_cold_build(tmp_path, mo
     calls = []
     original = pipeline._render_briefing
     monkeypatch.setattr(pipeline, "_render_briefing", lambda job: calls.append(job[0].source_file) or original(job))
-    warm = pipeline.build_corpus(settings)
+    warm = pipeline.build_corpus(settings, cache=cache)
     warm_pages = {src: warm.pages[src] for src in warm.pages}
     assert article.name in calls[0] and len(calls) < len(warm.briefings), calls
 
@@ -162,7 +164,7 @@ def test_in_process_rebuild_reuses_renders_and_matches_a_cold_build(tmp_path, mo
     assert edited_page in changed
     assert set(warm.pages) == first_pages and 0 < len(changed) < len(first_pages)
 
-    monkeypatch.setattr(pipeline, "_RENDERED", {})
+    # no cache: nothing kept from the builds before
     cold = pipeline.build_corpus(pipeline.Settings.for_project(project, site_url="https://example.org/"))
     assert dict(cold.pages) == warm_pages
     assert dict(cold.assets) == {src: warm.assets[src] for src in warm.assets}
@@ -188,8 +190,9 @@ def test_in_process_rebuilds_after_all_kinds_of_edits_match_cold_builds(tmp_path
     generate(61, 12, tmp_path / "more")
     generate(60, 12, project / "source_articles")
     options = dict(site_url="https://example.org/", per_page=7)
-    settings = pipeline.Settings.for_project(project, pages_dir=project / ".cache" / "bd", incremental=True, **options)
-    pipeline.build_corpus(settings)
+    settings = pipeline.Settings.for_project(project, pages_dir=project / ".cache" / "bd", **options)
+    cache = BuildCache()
+    pipeline.build_corpus(settings, cache=cache)
     made = {"feeds": 0, "mentions": 0}
     atom, mention = feeds.atom, taxonomy._mention_item
     monkeypatch.setattr(feeds, "atom", lambda *a, **k: made.__setitem__("feeds", made["feeds"] + 1) or atom(*a, **k))
@@ -218,7 +221,7 @@ def test_in_process_rebuilds_after_all_kinds_of_edits_match_cold_builds(tmp_path
     for name, edit in edits.items():
         edit()
         made.update(feeds=0, mentions=0)
-        warm = pipeline.build_corpus(settings)
+        warm = pipeline.build_corpus(settings, cache=cache)
         warm_made = dict(made)
         assert not warm.refusals, warm.refusals
         now = {src: warm.pages[src] for src in warm.pages}
@@ -244,12 +247,12 @@ def test_render_key_follows_the_cleaned_text_and_the_labels(tmp_path, monkeypatc
     settings = pipeline.Settings.for_project(project)
     b = max(pipeline.build_corpus(settings).briefings, key=lambda x: len(x.regions) + len(x.topics))
     assert b.topics and b.regions
-    monkeypatch.setattr(pipeline, "_DIGESTS", {})
+    known: dict = {}  # a build cache's digests
 
     def key(x):
         used = {}
-        k = pipeline._render_key(x, settings, "editorial", used)
-        pipeline._DIGESTS.update(used)
+        k = pipeline._render_key(x, settings, "editorial", used, known)
+        known.update(used)
         return k
 
     first = key(b)
@@ -266,7 +269,7 @@ def test_render_key_follows_the_cleaned_text_and_the_labels(tmp_path, monkeypatc
     other_place.regions = b.regions[:-1]
     keys = {first, key(other_text), key(other_topic), key(other_place)}
     assert len(keys) == 4
-    assert key(b) == first and pipeline._render_key(b, settings, "other editorial", {}) != first
+    assert key(b) == first and pipeline._render_key(b, settings, "other editorial", {}, known) != first
 
 
 def test_archive_files_from_each_briefings_entries_equal_the_formats_over_all_records(tmp_path):
@@ -283,7 +286,7 @@ def test_archive_files_from_each_briefings_entries_equal_the_formats_over_all_re
     settings = pipeline.Settings.for_project(project, site_url="https://example.org/")
     corpus = pipeline.build_corpus(settings)
     assert len(corpus.briefings) > 25
-    records = [citing.record(b, settings) for b in corpus.briefings]
+    records = [citing.record(b, settings) for b in corpus.briefings]  # site: with names.yml's lists
     site = citing.site_info(settings)
     assert corpus.assets["cite/all.bib"] == cite.bibtex(records, site)
     assert corpus.assets["cite/all.classic.bib"] == cite.bibtex_classic(records, site)

@@ -197,19 +197,20 @@ def test_rebuilds_in_one_process_extract_again_only_what_changed(tmp_path, monke
     """`mkdocs serve`: after an edit of one article, and of prices.yml, the prices stage
     extracts again only what it must, and the output equals a cold build's."""
     from briefdesk import pipeline, pricedata, prices
+    from briefdesk.cache import BuildCache
 
     BRIEFINGS = sum(1 for name in ARTICLES if name.endswith(".txt"))
     project = copy_project(tmp_path / "p", ARTICLES, with_seeds=False)
     options = dict(site_url="https://example.org/", per_page=2)
-    settings = pipeline.Settings.for_project(project, pages_dir=project / ".cache" / "bd", incremental=True, **options)
-    pipeline.build_corpus(settings)
+    settings = pipeline.Settings.for_project(project, pages_dir=project / ".cache" / "bd", **options)
+    cache = BuildCache()  # kept across the rebuilds, as `mkdocs serve`'s adapter keeps one
+    pipeline.build_corpus(settings, cache=cache)
     calls: list[str] = []
     original = prices.extract
     monkeypatch.setattr(prices, "extract", lambda bid, *a: calls.append(bid) or original(bid, *a))
 
     def check(edit: str) -> None:
-        warm = pipeline.build_corpus(settings)
-        pipeline._CACHE.clear()  # a cold build: nothing described (or extracted) before
+        warm = pipeline.build_corpus(settings, cache=cache)
         cold = pipeline.build_corpus(pipeline.Settings.for_project(project, **options))
         assert {src: warm.pages[src] for src in warm.pages} == dict(cold.pages), edit
         assert {src: warm.assets[src] for src in warm.assets} == dict(cold.assets), edit
@@ -218,7 +219,7 @@ def test_rebuilds_in_one_process_extract_again_only_what_changed(tmp_path, monke
     article.write_text(article.read_text(encoding="utf-8").replace("8,550 won", "9,150 won"), encoding="utf-8")
     check("text")
     assert calls[:1] == ["p3-c3c3c3c3c3c3c3c3"] and len(calls) == 1 + BRIEFINGS  # then the cold build's
-    data = json.loads(pipeline.build_corpus(settings).assets["data/prices.json"])
+    data = json.loads(pipeline.build_corpus(settings, cache=cache).assets["data/prices.json"])
     assert 9150 in [o["value"] for o in data] and 8550 not in [o["value"] for o in data]
 
     calls.clear()

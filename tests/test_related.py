@@ -263,9 +263,9 @@ def test_reused_term_counts_give_the_results_of_a_cold_computation(monkeypatch):
     """mkdocs serve: each call with reuse keeps the texts' term counts for the next; after
     edits (a text changed, one added, one removed, one duplicated) the result and the
     TF-IDF matrix are those of a computation from nothing, and only new texts are counted."""
-    monkeypatch.setattr(rel, "_KEPT_COUNTS", {})
+    kept: dict = {}  # a build cache's term counts
     docs = _random_corpus(n=80)
-    assert compute_related(docs, RelatedSettings(), reuse=True) == compute_related(docs, RelatedSettings())
+    assert compute_related(docs, RelatedSettings(), kept=kept) == compute_related(docs, RelatedSettings())
     edited = list(docs)
     edited[5] = dataclasses.replace(edited[5], text=edited[5].text + " w7 w7 fresh-word another")
     edited[9] = dataclasses.replace(edited[9], text=edited[3].text)  # now the same text as another doc
@@ -275,13 +275,13 @@ def test_reused_term_counts_give_the_results_of_a_cold_computation(monkeypatch):
     original = rel._counts
     monkeypatch.setattr(rel, "_counts", lambda texts, s: counted.append(len(texts)) or original(texts, s))
     for settings in (RelatedSettings(), RelatedSettings(exact_max_docs=0, max_df_min_docs=10)):
-        warm = compute_related(edited, settings, reuse=True)
+        warm = compute_related(edited, settings, kept=kept)
         assert warm == compute_related(edited, settings)
     # warm: the edited and the new text only; cold: all 80; warm again: nothing new; cold: 80
     assert counted == [2, 80, 80]
     ordered = [d.text for d in sorted(edited, key=lambda d: d.id)]
-    assert (rel._tfidf(ordered, RelatedSettings(), reuse=True) != rel._tfidf(ordered, RelatedSettings())).nnz == 0
-    assert len(rel._KEPT_COUNTS) == len({d.text for d in edited})  # only what the last call used
+    assert (rel._tfidf(ordered, RelatedSettings(), kept=kept) != rel._tfidf(ordered, RelatedSettings())).nnz == 0
+    assert len(kept) == len({d.text for d in edited})  # only what the last call used
 
 
 def _label_candidates_by_lexsort(lab, settings):

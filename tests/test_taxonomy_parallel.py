@@ -17,16 +17,13 @@ def test_parallel_classification_matches_sequential(monkeypatch):
     briefings = [copy.copy(b) for b in corpus.briefings]
     sequential = {b.id: (b.topics, b.regions, b.actors) for b in corpus.briefings}
     monkeypatch.setattr(taxonomy, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(taxonomy, "_LABEL_CACHE", {})
     kept = taxonomy.classify_all(briefings, ROOT / "hooks" / "editorial", [])
     assert {b.id: (b.topics, b.regions, b.actors) for b in kept} == sequential
 
 
 def test_parallel_pipeline_matches_sequential(monkeypatch):
     sequential = build_corpus(Settings.for_project(ROOT))
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    monkeypatch.setattr(pipeline, "_CACHE", {})
-    monkeypatch.setattr(taxonomy, "_LABEL_CACHE", {})
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)  # no build cache: everything made again, forked
     forked = build_corpus(Settings.for_project(ROOT))
     assert forked.pages == sequential.pages and forked.assets == sequential.assets
 
@@ -37,8 +34,10 @@ def test_ordered_map_keeps_order():
 
 
 def test_nothing_carries_over_between_builds(tmp_path):
-    """A build after another (as under mkdocs serve) gives what a first build gives: the
-    in-memory cache shares cleaning results, never links from the earlier corpus."""
+    """A build after another with the same build cache (as under mkdocs serve) gives what a
+    first build gives: the cache shares cleaning results, never links from the earlier corpus."""
+    from briefdesk.cache import BuildCache
+
     import shutil
 
     src = tmp_path / "source_articles"
@@ -47,10 +46,9 @@ def test_nothing_carries_over_between_builds(tmp_path):
                         registry_path=ROOT / "hooks" / "registry" / "urls.yml", site_url="https://example.org/")
     (src / "zz-extra.txt").write_text("Traders in Hyesan said rice prices rose after the border closure.\n\n"
                                       "The source said smuggling had stopped.\n")
-    build_corpus(settings)  # a corpus with one more briefing
+    cache = BuildCache()
+    build_corpus(settings, cache=cache)  # a corpus with one more briefing
     (src / "zz-extra.txt").unlink()
-    again = build_corpus(settings)
-    pipeline._CACHE.clear()
-    taxonomy._LABEL_CACHE.clear()
-    first = build_corpus(settings)
+    again = build_corpus(settings, cache=cache)
+    first = build_corpus(settings)  # no cache: from nothing
     assert again.pages == first.pages

@@ -24,8 +24,10 @@ is written exactly where the style-formatted access date goes, e.g.
 The exports (BibTeX, RIS, CSL-JSON) write no access date when ``accessed`` is
 ``None``.
 
-Names: ``split_name`` knows Korean "Family Given Given" order (a small,
-editable ``KOREAN_SURNAMES`` set) and organisations (``ORGANISATION_MARKERS``).
+Names: ``split_name`` knows Korean "Family Given Given" order and organisations from the
+name lists editors keep in the editorial folder's ``names.yml`` (``load_names``: a
+``Names``, which ``site["names"]`` carries to every function given ``site``; without it
+no name is read as Korean or as an organisation).
 Korean-order names are written without inversion or comma in Chicago and MLA
 ("Jong So Yong", as CMOS 8.14 / MLA handle East Asian names), and as
 "Jong, S. Y." in APA.
@@ -39,12 +41,16 @@ import html as _html
 import json
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+import yaml
 
 __all__ = [
     "ACCESSED_TOKEN",
-    "KOREAN_SURNAMES",
-    "ORGANISATION_MARKERS",
+    "Names",
+    "load_names",
     "is_organisation",
     "split_name",
     "parse_date",
@@ -75,33 +81,48 @@ __all__ = [
 ACCESSED_TOKEN = "{accessed}"
 
 
-def _load_names() -> dict:
-    """The name lists editors keep in hooks/editorial/names.yml (empty if missing)."""
-    from pathlib import Path
-
-    import yaml
-
-    path = Path(__file__).resolve().parents[1] / "editorial" / "names.yml"
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError:
-        return {}
-
 # --------------------------------------------------------------------------
 # Names
 # --------------------------------------------------------------------------
 
-#: Common Korean surnames (romanised) and the words that mark an organisation: editorial
-#: data in hooks/editorial/names.yml.
-_NAMES = _load_names()
-KOREAN_SURNAMES: set[str] = set(_NAMES.get("korean_surnames") or ())
+
+@dataclass(frozen=True)
+class Names:
+    """Common Korean surnames (romanised), read family-name first, and the words or phrases
+    that mark an organisation rather than a person (matched as whole words, any case):
+    editorial data, the editorial folder's names.yml (``load_names``)."""
+
+    korean_surnames: frozenset[str] = frozenset()
+    organisation_markers: tuple[str, ...] = ()
+    organisation_re: re.Pattern | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.organisation_markers:  # one pattern for all markers, longest first
+            alternatives = "|".join(re.escape(m) for m in sorted(self.organisation_markers, key=len, reverse=True))
+            object.__setattr__(self, "organisation_re",
+                               re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE))
+
+
+NO_NAMES = Names()
+
+
+def load_names(editorial_dir: Path) -> Names:
+    """The name lists in ``editorial_dir``/names.yml (none if it is missing)."""
+    try:
+        data = yaml.safe_load((Path(editorial_dir) / "names.yml").read_text(encoding="utf-8")) or {}
+    except OSError:
+        data = {}
+    return Names(frozenset(str(n) for n in data.get("korean_surnames") or ()),
+                 tuple(str(m) for m in data.get("organisation_markers") or ()))
+
+
+def _names(site: Mapping | None) -> Names:
+    """The name lists a ``site`` mapping carries (``site["names"]``)."""
+    return (site.get("names") if site else None) or NO_NAMES
+
 
 #: Two-syllable Korean family names written in Hangul.
 _HANGUL_DOUBLE_SURNAMES = {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문"}
-
-#: Words/phrases marking an organisation rather than a person.  Matched as
-#: whole words, case-insensitively.
-ORGANISATION_MARKERS: list[str] = list(_NAMES.get("organisation_markers") or ())
 
 _PARTICLES = {"van", "von", "de", "der", "den", "du", "da", "di", "la", "le",
               "del", "della", "dos", "das", "bin", "ibn", "al", "ter", "ten"}
@@ -120,36 +141,24 @@ def _clean(text: Any) -> str:
 _CONTROL_OR_SURROGATE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
 
 
-def is_organisation(name: str) -> bool:
-    """True if ``name`` looks like an organisation (see ORGANISATION_MARKERS)."""
+def is_organisation(name: str, names: Names = NO_NAMES) -> bool:
+    """True if ``name`` looks like an organisation (see Names.organisation_markers)."""
     n = _clean(name)
-    if not n:
+    if not n or names.organisation_re is None:
         return False
-    return bool(_organisation_re().search(n))
-
-
-_ORG_RE: list = []
-
-
-def _organisation_re() -> re.Pattern:
-    """One pattern for all ORGANISATION_MARKERS (compiled once; the list is editable
-    before first use)."""
-    if not _ORG_RE:
-        alternatives = "|".join(re.escape(m) for m in sorted(ORGANISATION_MARKERS, key=len, reverse=True))
-        _ORG_RE.append(re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE))
-    return _ORG_RE[0]
+    return bool(names.organisation_re.search(n))
 
 
 def _is_hangul(s: str) -> bool:
     return bool(s) and all("\uac00" <= ch <= "\ud7a3" for ch in s)
 
 
-def _name_info(name: str) -> tuple[dict, bool]:
+def _name_info(name: str, names: Names) -> tuple[dict, bool]:
     """CSL name dict plus whether the name is written family-name first."""
     n = _clean(name)
     if not n:
         return {"literal": ""}, False
-    if is_organisation(n):
+    if is_organisation(n, names):
         return {"literal": n}, False
     if "," in n and not re.match(r"[^,]*\w", n):
         # stray leading comma(s): not "Family, Given"; read it without them
@@ -170,7 +179,7 @@ def _name_info(name: str) -> tuple[dict, bool]:
             return {"family": tok[:fam_len], "given": tok[fam_len:]}, True
         return {"family": tok}, False
     first = tokens[0].rstrip(".")
-    if first in KOREAN_SURNAMES and (
+    if first in names.korean_surnames and (
             len(tokens) == 3 or (len(tokens) == 2 and "-" in tokens[1])):
         return {"family": tokens[0], "given": " ".join(tokens[1:])}, True
     suffix = None
@@ -186,21 +195,21 @@ def _name_info(name: str) -> tuple[dict, bool]:
     return out, False
 
 
-def split_name(name: str) -> dict:
+def split_name(name: str, names: Names = NO_NAMES) -> dict:
     """CSL-style name: ``{"family", "given"}`` for persons, ``{"literal"}`` for
     organisations.  Korean "Family Given Given" (3 tokens, or 2 tokens with a
-    hyphenated given name) when the first token is in KOREAN_SURNAMES;
+    hyphenated given name) when the first token is in ``names.korean_surnames``;
     otherwise the last token is the family name.  A mononym gives only
     ``{"family": name}``; "Family, Given" input is taken as written."""
-    return dict(_name_info(name)[0])
+    return dict(_name_info(name, names)[0])
 
 
 class _Person:
     __slots__ = ("raw", "csl", "family_first")
 
-    def __init__(self, raw: str):
+    def __init__(self, raw: str, names: Names):
         self.raw = _clean(raw)
-        self.csl, self.family_first = _name_info(self.raw)
+        self.csl, self.family_first = _name_info(self.raw, names)
 
     @property
     def is_org(self) -> bool:
@@ -251,12 +260,14 @@ class _Person:
         return s
 
 
-def _people(names: Any) -> list[_Person]:
+def _people(names: Any, site: Mapping | None) -> list[_Person]:
+    """The credited names, read with the name lists ``site`` carries."""
     if not names:
         return []
     if isinstance(names, str):
         names = [names]
-    return [p for p in (_Person(n) for n in names) if p.raw]
+    lists = _names(site)
+    return [p for p in (_Person(n, lists) for n in names) if p.raw]
 
 
 # --------------------------------------------------------------------------
@@ -383,7 +394,7 @@ class _Work:
 
 def _briefing_work(record: Mapping, site: Mapping) -> _Work:
     return _Work(
-        authors=_people(record.get("authors")),
+        authors=_people(record.get("authors"), site),
         title=_title(record),
         derived=bool(record.get("title_derived")),
         date=parse_date(record.get("date")),
@@ -395,7 +406,7 @@ def _briefing_work(record: Mapping, site: Mapping) -> _Work:
     )
 
 
-def _original_work(record: Mapping) -> _Work | None:
+def _original_work(record: Mapping, site: Mapping | None) -> _Work | None:
     outlet = _clean(record.get("outlet"))
     src = _clean(record.get("source_url"))
     if not outlet and not src:
@@ -405,7 +416,7 @@ def _original_work(record: Mapping) -> _Work | None:
     else:
         title, derived = _title(record), bool(record.get("title_derived"))
     return _Work(
-        authors=_people(record.get("authors")),
+        authors=_people(record.get("authors"), site),
         title=title,
         derived=derived,
         date=parse_date(record.get("date")),
@@ -593,7 +604,7 @@ def cite_original(record: Mapping, site: Mapping | None = None, style: str = "ch
     """Citation of the original report (outlet, source URL, authors), or None
     when the record names neither an outlet nor a source URL.  The title is
     ``record["source_title"]`` if present, else the briefing's title."""
-    work = _original_work(record)
+    work = _original_work(record, site)
     if work is None:
         return None
     return _style_fn(style)(work, accessed, html)
@@ -761,13 +772,13 @@ def bibtex(records: Any, site: Mapping, accessed: _dt.date | None = None) -> str
     out = []
     for rec in _records(records):
         fields: list[tuple[str, str]] = []
-        authors = _people(rec.get("authors"))
+        authors = _people(rec.get("authors"), site)
         if authors:
             fields.append(("author", _bib_names(authors)))
-        editors = _people(rec.get("editors"))
+        editors = _people(rec.get("editors"), site)
         if editors:
             fields.append(("editor", _bib_names(editors)))
-        translators = _people(rec.get("translators"))
+        translators = _people(rec.get("translators"), site)
         if translators:
             fields.append(("translator", _bib_names(translators)))
         fields.append(("title", "{" + latex_escape(_title(rec)) + "}"))
@@ -818,7 +829,7 @@ def bibtex_classic(records: Any, site: Mapping, accessed: _dt.date | None = None
     out = []
     for rec in _records(records):
         fields: list[tuple[str, str]] = []
-        authors = _people(rec.get("authors"))
+        authors = _people(rec.get("authors"), site)
         if authors:
             fields.append(("author", _bib_names(authors)))
         fields.append(("title", "{" + latex_escape(_title(rec)) + "}"))
@@ -867,11 +878,11 @@ def ris(records: Any, site: Mapping, accessed: _dt.date | None = None,
         lines.append("TY  - ELEC")
         add("ID", citation_key(rec))
         add("TI", _title(rec))
-        for p in _people(rec.get("authors")):
+        for p in _people(rec.get("authors"), site):
             add("AU", p.inverted())
-        for p in _people(rec.get("editors")):
+        for p in _people(rec.get("editors"), site):
             add("A2", p.inverted())
-        for p in _people(rec.get("translators")):
+        for p in _people(rec.get("translators"), site):
             add("A4", p.inverted())
         date = parse_date(rec.get("date"))
         if date:
@@ -916,7 +927,7 @@ def csl_json(records: Any, site: Mapping, accessed: _dt.date | None = None) -> l
                                 "title": _title(rec)}
         for var, key in (("author", "authors"), ("editor", "editors"),
                          ("translator", "translators")):
-            people = _people(rec.get(key))
+            people = _people(rec.get(key), site)
             if people:
                 item[var] = [dict(p.csl) for p in people]
         date = parse_date(rec.get("date"))
@@ -964,7 +975,7 @@ def highwire_tags(record: Mapping, site: Mapping) -> list[tuple[str, str]]:
     is one citation_author as written.  No citation_journal_title (it would
     make Zotero import a journal article)."""
     tags: list[tuple[str, str]] = [("citation_title", _title(record))]
-    for p in _people(record.get("authors")):
+    for p in _people(record.get("authors"), site):
         tags.append(("citation_author", p.inverted()))
     date = parse_date(record.get("date"))
     if date:
@@ -987,7 +998,7 @@ def highwire_tags(record: Mapping, site: Mapping) -> list[tuple[str, str]]:
 def dublin_core_tags(record: Mapping, site: Mapping) -> list[tuple[str, str]]:
     """Dublin Core ``DC.*`` meta (name, content) pairs."""
     tags: list[tuple[str, str]] = [("DC.title", _title(record))]
-    for p in _people(record.get("authors")):
+    for p in _people(record.get("authors"), site):
         tags.append(("DC.creator", p.inverted()))
     date = parse_date(record.get("date"))
     if date:
@@ -1051,7 +1062,7 @@ def json_ld(record: Mapping, site: Mapping) -> dict:
         data["dateModified"] = _iso(revised)
     for var, key in (("author", "authors"), ("editor", "editors"),
                      ("translator", "translators")):
-        people = _people(record.get(key))
+        people = _people(record.get(key), site)
         if people:
             data[var] = [_ld_person(p) for p in people]
     publisher = {"@type": "Organization", "name": _site_publisher(site)}
@@ -1071,7 +1082,7 @@ def json_ld(record: Mapping, site: Mapping) -> dict:
             based["url"] = src
         if outlet:
             based["publisher"] = {"@type": "Organization", "name": outlet}
-        authors = _people(record.get("authors"))
+        authors = _people(record.get("authors"), site)
         if authors:
             based["author"] = [_ld_person(p) for p in authors]
         if date:

@@ -29,8 +29,14 @@ def absolute(settings, url: str) -> str:
     return absolute_url(settings.site_url, url)
 
 
-def site_info(settings) -> dict[str, str]:
-    return {"name": settings.site_name, "publisher": settings.site_name, "url": settings.site_url or "/"}
+def site_info(settings, names: cite.Names | None = None) -> dict[str, Any]:
+    """The site as the citation formats take it, with the name lists they read credited
+    names with (``names``: as the build read them; by default read now from the editorial
+    folder's names.yml)."""
+    if names is None:
+        names = cite.load_names(settings.editorial_dir)
+    return {"name": settings.site_name, "publisher": settings.site_name, "url": settings.site_url or "/",
+            "names": names}
 
 
 def record(b: Briefing, settings, version: int | None = None, version_url: str | None = None,
@@ -65,8 +71,8 @@ def download_names(b: Briefing, version: int | None = None) -> list[str]:
     return [base + suffix for suffix in _DOWNLOADS]
 
 
-def downloads(b: Briefing, settings, rec: dict[str, Any], version: int | None = None) -> dict[str, str]:
-    site = site_info(settings)
+def downloads(b: Briefing, site: dict[str, Any], rec: dict[str, Any], version: int | None = None) -> dict[str, str]:
+    """``site``: site_info's."""
     return dict(zip(download_names(b, version), (
         cite.bibtex([rec], site),
         cite.bibtex_classic([rec], site),
@@ -75,12 +81,12 @@ def downloads(b: Briefing, settings, rec: dict[str, Any], version: int | None = 
     ), strict=True))
 
 
-def archive_entry(b: Briefing, settings, rec: dict[str, Any], files: dict[str, str]) -> tuple[str, str, str, str]:
+def archive_entry(b: Briefing, site: dict[str, Any], rec: dict[str, Any], files: dict[str, str]) -> tuple[str, str, str, str]:
     """The briefing's entries in the whole archive's citation files (all.bib,
     all.classic.bib, all.ris and all.json's line), from its own citation files ``files``
-    (``downloads(b, settings, rec)``): an entry is the same in both."""
+    (``downloads(b, site, rec)``): an entry is the same in both."""
     base = download_base(b)
-    item = cite.csl_json([rec], site_info(settings))[0]
+    item = cite.csl_json([rec], site)[0]
     return files[f"{base}.bib"], files[f"{base}.classic.bib"], files[f"{base}.ris"], json.dumps(item, ensure_ascii=False)
 
 
@@ -100,9 +106,8 @@ def archive_downloads(entries: Sequence[tuple[str, str, str, str]]) -> dict[str,
     ), strict=True))
 
 
-def box_html(b: Briefing, settings, rec: dict[str, Any], page_url: str, version: int | None = None) -> str:
+def box_html(b: Briefing, site: dict[str, Any], rec: dict[str, Any], page_url: str, version: int | None = None) -> str:
     """The citation box: three styles with copy buttons, the original report, downloads."""
-    site = site_info(settings)
     parts = ['<div class="bd-cite" id="cite-box">']
     for style, label in STYLES:
         text = _with_access_span(cite.cite_briefing(rec, site, style, html=True), style)
@@ -135,16 +140,15 @@ def box_html(b: Briefing, settings, rec: dict[str, Any], page_url: str, version:
     return "## Cite this briefing\n\n" + "".join(parts) + "\n"
 
 
-def head_html(b: Briefing, settings, rec: dict[str, Any]) -> str:
+def head_html(b: Briefing, site: dict[str, Any], rec: dict[str, Any]) -> str:
     """Meta tags for reference managers and link previews; JSON-LD. No COinS."""
-    site = site_info(settings)
     tags = cite.meta_tags_html(cite.highwire_tags(rec, site) + cite.dublin_core_tags(rec, site))
     og = [
         ("og:type", "article"),
         ("og:title", b.title),
         ("og:description", b.summary),
         ("og:url", rec["version_url"] or rec["url"]),
-        ("og:site_name", settings.site_name),
+        ("og:site_name", site["name"]),
         ("og:locale", b.language.replace("-", "_")),
     ]
     if b.date:

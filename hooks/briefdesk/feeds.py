@@ -257,9 +257,9 @@ def _json_item(b: Briefing, settings) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- all feeds
 
 
-def feed_files(briefings: Sequence[Briefing], settings, memo: Memo | None = None) -> dict[str, str]:
+def feed_files(briefings: Sequence[Briefing], settings, memo: Memo | None = None, cache=None) -> dict[str, str]:
     """{site path: text} for the archive's feeds and every topic's feeds; ``memo`` keeps
-    each feed, and each entry, for the next build."""
+    each feed, and each entry, for the next build; ``cache``: the build cache (the topics)."""
     memo = memo or Memo()
     site = (settings.site_url, settings.site_name, settings.default_language)
     out: dict[str, str] = {}
@@ -274,7 +274,7 @@ def feed_files(briefings: Sequence[Briefing], settings, memo: Memo | None = None
 
     desc = f"The latest briefings in {settings.site_name}, newest first."
     add(briefings, ARCHIVE_ATOM, ARCHIVE_JSON, title=settings.site_name, subtitle=desc, page_url="briefings/")
-    vocab, _ = load_vocabulary(settings.editorial_dir)
+    vocab, _ = load_vocabulary(settings.editorial_dir, cache)
     members: dict[str, list[Briefing]] = {tid: [] for tid in vocab.topics}
     for b in briefings:
         for tid in dict.fromkeys(t["id"] for t in b.topics):

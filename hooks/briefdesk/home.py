@@ -42,11 +42,11 @@ def fill_placeholders(markdown: str, src_uri: str, corpus, settings) -> str:
             rows = "".join(
                 f'<li><a href="{h(rel_url(from_url, f"topics/{tid}/"))}">{h(label)}</a> '
                 f'<span class="bd-count">({n:,})</span></li>'
-                for tid, label, n in topic_counts(corpus.briefings, settings.editorial_dir)
+                for tid, label, n in topic_counts(corpus.briefings, settings.editorial_dir, corpus.cache)
             )
             return f'<ul class="bd-topic-list">{rows}</ul>'
         if name == "map":
-            return f'<figure class="bd-map">{province_map(corpus.briefings, settings.editorial_dir, from_url)}</figure>'
+            return f'<figure class="bd-map">{province_map(corpus.briefings, settings.editorial_dir, from_url, corpus.cache)}</figure>'
         return m.group(0)
 
     return _PLACEHOLDER.sub(replace, markdown)

@@ -21,6 +21,11 @@ from typing import Any
 MIN_ITEMS = 2000
 MAX_WORKERS = 2
 
+# The one job of the pool being forked: the workers inherit the function and the items
+# through fork (copy-on-write) instead of having them pickled to them. Set just before the
+# fork, cleared when the pool ends; it is never read in this process, and holds nothing
+# from one build for the next. A pool initializer would need a global in the worker
+# all the same, so this stays a module global (tests/test_architecture.py allows it).
 _JOB: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
 
 
@@ -29,8 +34,9 @@ def _run(span: tuple[int, int]) -> list[Any]:
     return [fn(items[i]) for i in range(*span)]
 
 
-def ordered_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int | None = None) -> list[Any]:
-    return list(ordered_imap(fn, items, min_items))
+def ordered_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int | None = None,
+                workers: int | None = None) -> list[Any]:
+    return list(ordered_imap(fn, items, min_items, workers))
 
 
 def _chunksize(n: int, workers: int) -> int:

@@ -9,15 +9,16 @@ With ``Settings.pages_dir`` these three are written to that folder as they are r
 one pack file each (output.PackPages, read back on demand); without it they are dicts in
 memory.
 
-Between builds in one process (`mkdocs serve`), unchanged work is not done again:
-source files whose size and modification time did not change are not reread (read.py);
-articles are not cleaned and described again (keyed by their content, metadata and the
-cleaning rules) nor labelled again; with ``incremental``, related briefings tokenise only
-the texts that changed (related.py), a briefing whose inputs did not change is not
-rendered again and its files in the pages folder are kept as they are, together with its
-lines in the archive's exports and citation files, and the listing entries and feed
-entries made from it are reused (output.Memo). Every such piece is keyed by what it is
-made from, so a rebuild gives the bytes of a build from nothing.
+Between builds given the same build cache (``cache.BuildCache``: `mkdocs serve`'s
+adapter keeps one), unchanged work is not done again: source files whose size and
+modification time did not change are not reread (read.py); articles are not cleaned and
+described again (keyed by their content, metadata and the cleaning rules) nor labelled
+again; related briefings tokenise only the texts that changed (related.py); with a pages
+folder, a briefing whose inputs did not change is not rendered again and its files in the
+pages folder are kept as they are, together with its lines in the archive's exports and
+citation files, and the listing entries and feed entries made from it are reused
+(output.Memo). Every such piece is keyed by what it is made from, so a rebuild gives the
+bytes of a build from nothing. A build given no cache keeps nothing.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import citing, export, feeds, listing, parallel, pricedata, pricepages, render, taxonomy, versions
+from . import cite, citing, export, feeds, listing, parallel, pricedata, pricepages, render, taxonomy, versions
 from . import publish
+from .cache import BuildCache
 from .output import MemoryPages, Memo, PackPages
 from .clean import CleanRules, clean_article, load_rules, recurring_by_article
 from .describe import describe
@@ -57,10 +59,8 @@ class Settings:
     per_page: int = 50
     home_latest: int = 10
     # a build-cache folder for the generated pages (see output.py); None keeps them in memory
+    # (what a build keeps for the next in this process is the BuildCache build_corpus is given)
     pages_dir: Path | None = None
-    # keep what was read and rendered for the next build in this process (`mkdocs serve`):
-    # unchanged files are not reread and, with a pages folder, unchanged briefings not rerendered
-    incremental: bool = False
 
     @classmethod
     def for_project(cls, root: Path, **overrides: Any) -> "Settings":
@@ -87,6 +87,7 @@ class Corpus:
     timings: dict[str, float] = field(default_factory=dict)
     files_seen: int = 0
     rendering: "Rendering | None" = None  # build_corpus(background=True): the render to start
+    cache: BuildCache | None = None  # the build's cache (the one passed, or the build's own)
 
     @property
     def errors(self) -> list[str]:
@@ -137,18 +138,10 @@ def _settle() -> None:
     gc.freeze()
 
 
-_CACHE: dict[str, Briefing] = {}
-_RULES: dict[str, tuple[float, CleanRules]] = {}
-
-
-def _rules(settings: Settings) -> tuple[CleanRules, str]:
+def _rules(settings: Settings, cache: BuildCache) -> tuple[CleanRules, str]:
     path = settings.editorial_dir / "boilerplate.yml"
-    stamp = path.stat().st_mtime
-    cached = _RULES.get(str(path))
-    if cached is None or cached[0] != stamp:
-        _RULES[str(path)] = (stamp, load_rules(path))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _RULES[str(path)][1], digest
+    rules = cache.editorial_data(("rules", str(path)), path.stat().st_mtime, lambda: load_rules(path))
+    return rules, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _describe_key(article, rules_digest: str, settings: Settings, recurring: frozenset[str],
@@ -175,42 +168,47 @@ def _describe_job(job) -> Briefing | str:
     return b
 
 
-def build_corpus(settings: Settings, background: bool = False) -> Corpus:
+def build_corpus(settings: Settings, background: bool = False, cache: BuildCache | None = None) -> Corpus:
     """Read, clean, describe, label, link and render. With ``background`` the render is
     only planned: ``corpus.rendering`` knows every page to come and makes them when
-    started (see Rendering); its time is then ``timings["render in background"]``."""
+    started (see Rendering); its time is then ``timings["render in background"]``.
+    ``cache``: what the last build given it kept, and where this one keeps its work for the
+    next (incremental builds, `mkdocs serve`); without one the build keeps nothing."""
     try:
-        return _build_corpus(settings, background)
+        return _build_corpus(settings, background, cache)
     finally:
         gc.unfreeze()  # what the build let go of may be collected again (`mkdocs serve` builds again)
 
 
-def _build_corpus(settings: Settings, background: bool) -> Corpus:
+def _build_corpus(settings: Settings, background: bool, given: BuildCache | None) -> Corpus:
     timings: dict[str, float] = {}
+    cache = given if given is not None else BuildCache()  # a one-off build's own, dropped with it
     t0 = time.perf_counter()
-    result = discover(settings.source_dir, reuse=settings.incremental)
+    result = discover(settings.source_dir, cache.files if given is not None else None)
     files_seen = sum(1 for p in settings.source_dir.rglob("*") if p.is_file() or p.is_symlink())
     timings["read"] = time.perf_counter() - t0
     _settle()
 
     t0 = time.perf_counter()
-    rules, rules_digest = _rules(settings)
+    rules, rules_digest = _rules(settings, cache)
     refusals = list(result.refusals)
     described: list[Briefing] = []
     recurring = recurring_by_article(result.articles, rules)
-    pricing = pricedata.pricing(settings.editorial_dir, *taxonomy.load_vocabulary(settings.editorial_dir))
+    pricing = pricedata.pricing(settings.editorial_dir, *taxonomy.load_vocabulary(settings.editorial_dir, cache),
+                                cache)
     keys = [_describe_key(a, rules_digest, settings, r, pricing.digest) for a, r in zip(result.articles, recurring)]
-    misses = [i for i, key in enumerate(keys) if key not in _CACHE]
+    known = cache.described
+    misses = [i for i, key in enumerate(keys) if key not in known]
     fresh = parallel.ordered_map(_describe_job, [(result.articles[i], rules, settings.default_language, recurring[i],
                                                   pricing) for i in misses])
     for i, outcome in zip(misses, fresh):
         if isinstance(outcome, Briefing):
-            _CACHE[keys[i]] = outcome
+            known[keys[i]] = outcome
         else:
             refusals.append(Refusal(result.articles[i].source_file, outcome))
     for article, key in zip(result.articles, keys):
-        if key in _CACHE:
-            fresh_briefing = _CACHE[key].for_build()
+        if key in known:
+            fresh_briefing = known[key].for_build()
             fresh_briefing.git_blob = article.git_blob  # the bytes read now (the key is of the text)
             described.append(fresh_briefing)
     timings["clean+describe+prices"] = time.perf_counter() - t0
@@ -219,7 +217,7 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
     registry = Registry.load(settings.registry_path)
     briefings = _drop_duplicate_ids(described, refusals, registry)
     t0 = time.perf_counter()
-    briefings = taxonomy.classify_all(briefings, settings.editorial_dir, refusals)
+    briefings = taxonomy.classify_all(briefings, settings.editorial_dir, refusals, cache)
     timings["classify"] = time.perf_counter() - t0
     _settle()
     metadata_files = dict(result.metadata_files)
@@ -240,7 +238,7 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
         older.neighbours["newer"] = {"url": newer.url, "title": newer.title}
         newer.neighbours["older"] = {"url": older.url, "title": older.title}
     t0 = time.perf_counter()
-    taxonomy.link_related(briefings, settings.editorial_dir, reuse=settings.incremental)
+    taxonomy.link_related(briefings, settings.editorial_dir, cache if given is not None else None)
     _give_back_memory()
     timings["related"] = time.perf_counter() - t0
     _settle()
@@ -254,12 +252,13 @@ def _build_corpus(settings: Settings, background: bool) -> Corpus:
         timings=timings,
         files_seen=files_seen,
         warnings=version_warnings,
+        cache=cache,
     )
     t0 = time.perf_counter()
     if background:
-        corpus.rendering = Rendering(corpus, settings)  # the caller starts it (Rendering.start)
+        corpus.rendering = Rendering(corpus, settings, cache, incremental=given is not None)  # the caller starts it
     else:
-        render_all(corpus, settings)
+        Rendering(corpus, settings, cache, incremental=given is not None).run()
         _give_back_memory()
     timings["render"] = time.perf_counter() - t0
     return corpus
@@ -291,37 +290,43 @@ def briefing_sources(b: Briefing) -> list[str]:
     return [b.page_path, *(listing.url_to_src(old["url"]) for old in b.versions)]
 
 
+@dataclass(frozen=True)
+class RenderInputs:
+    """What every briefing's render reads besides the briefing: the settings, the site as
+    the citations take it (with names.yml's lists) and the cleaning rules (for earlier
+    versions' text), read once by the build and handed to the render jobs."""
+
+    settings: Settings
+    site: dict[str, Any]
+    rules: CleanRules
+
+
 def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, str], dict[str, str]]:
     """One briefing's page, earlier versions, head tags and citation files, and its line
-    or entry in each of the whole archive's files (briefings.json and .csv, cite/all.*)."""
-    b, settings = job
+    or entry in each of the whole archive's files (briefings.json and .csv, cite/all.*).
+    ``job``: (briefing, RenderInputs)."""
+    b, inputs = job
+    settings, site = inputs.settings, inputs.site
     pages: dict[str, str] = {}
     heads: dict[str, str] = {}
     assets: dict[str, str] = {}
     srcs = briefing_sources(b)
     rec = citing.record(b, settings)
-    pages[srcs[0]] = render.render_page(b, citing.box_html(b, settings, rec, b.url), render.version_note(b),
+    pages[srcs[0]] = render.render_page(b, citing.box_html(b, site, rec, b.url), render.version_note(b),
                                             canonical=rec["url"])
-    heads[srcs[0]] = citing.head_html(b, settings, rec)
-    assets.update(citing.downloads(b, settings, rec))
+    heads[srcs[0]] = citing.head_html(b, site, rec)
+    assets.update(citing.downloads(b, site, rec))
     entries = (export.json_line(b, settings.site_url), export.csv_row(b, settings.site_url),
-               *citing.archive_entry(b, settings, rec, assets))
+               *citing.archive_entry(b, site, rec, assets))
     for old, src in zip(b.versions, srcs[1:]):
-        ob = _earlier_version(b, old, settings)
+        ob = _earlier_version(b, old, settings, inputs.rules)
         vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None)
         pages[src] = render.render_page(
-            ob, citing.box_html(ob, settings, vrec, old["url"], version=old["version"]),
+            ob, citing.box_html(ob, site, vrec, old["url"], version=old["version"]),
             render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"])
-        heads[src] = citing.head_html(ob, settings, vrec)
-        assets.update(citing.downloads(ob, settings, vrec, version=old["version"]))
+        heads[src] = citing.head_html(ob, site, vrec)
+        assets.update(citing.downloads(ob, site, vrec, version=old["version"]))
     return entries, pages, heads, assets
-
-
-# key -> (entries in the archive's files, page, head and asset paths) of briefings rendered
-# into the pages folder by an earlier build in this process; see Settings.incremental
-_RENDERED: dict[str, tuple[tuple[str, ...], list[str], list[str], list[str]]] = {}
-# pieces of listings and feeds made from briefings in the last build in this process (output.Memo)
-_PIECES: dict = {}
 
 
 def _pickled(obj: Any) -> bytes:
@@ -334,31 +339,29 @@ def _pickled(obj: Any) -> bytes:
     return buf.getvalue()
 
 
-# ids -> (objects, digest of their pickle) for the large parts of briefings that builds
-# share and never change (cleaned text from _CACHE, label dicts from taxonomy's label
-# cache): a rebuild pickles only the parts it made anew; see _render_key
-_DIGESTS: dict[tuple[int, ...], tuple[tuple, bytes]] = {}
-
-
-def _shared_digest(objs: tuple, used: dict) -> bytes:
+def _shared_digest(objs: tuple, used: dict, known: dict) -> bytes:
+    """The digest of the objects' pickle, from ``known`` (the build cache's ``digests``:
+    ids -> (objects, digest), for the large parts of briefings that builds share and never
+    change, cleaned text from the described cache and label dicts from the label cache) when
+    the same objects are there: a rebuild pickles only the parts it made anew."""
     ids = tuple(map(id, objs))
-    hit = _DIGESTS.get(ids)
+    hit = known.get(ids)
     if hit is None or any(a is not b for a, b in zip(hit[0], objs)):
         hit = (objs, hashlib.blake2b(_pickled(objs), digest_size=20).digest())
     used[ids] = hit
     return hit[1]
 
 
-def _render_key(b: Briefing, settings: Settings, editorial: str, used: dict) -> str:
+def _render_key(b: Briefing, settings: Settings, editorial: str, used: dict, known: dict) -> str:
     """Everything a briefing's pages are made from: the briefing as the pipeline left it
     (text, labels, links, neighbours, versions), the settings and the editorial data.
     Related briefings' similarity scores are left out: pages show the list and the
     reasons, not the scores, which move a little for every briefing whenever one changes.
     The cleaned text and the labels stand in by the digest of their pickle (``used``
-    collects the digests this build looked up)."""
+    collects the digests this build looked up, ``known`` holds the last build's)."""
     view = copy.copy(b)
-    view.clean = _shared_digest((b.clean,), used)
-    view.topics, view.regions, view.actors = (_shared_digest(tuple(labels), used)
+    view.clean = _shared_digest((b.clean,), used, known)
+    view.topics, view.regions, view.actors = (_shared_digest(tuple(labels), used, known)
                                               for labels in (b.topics, b.regions, b.actors))
     view.related = [{k: v for k, v in r.items() if k != "score"} for r in b.related]
     return hashlib.blake2b(_pickled((view, settings)) + editorial.encode(), digest_size=20).hexdigest()
@@ -371,8 +374,8 @@ def _editorial_digest(editorial_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _reuse_render(key: str | None, pages, heads, assets) -> bool:
-    hit = _RENDERED.get(key) if key else None
+def _reuse_render(rendered: dict, key: str | None, pages, heads, assets) -> bool:
+    hit = rendered.get(key) if key else None
     if hit is None:
         return False
     _, page_srcs, head_srcs, asset_dests = hit
@@ -380,10 +383,10 @@ def _reuse_render(key: str | None, pages, heads, assets) -> bool:
             and all(assets.keep(s) for s in asset_dests))
 
 
-def render_all(corpus: Corpus, settings: Settings) -> None:
+def render_all(corpus: Corpus, settings: Settings, cache: BuildCache | None = None) -> None:
     """Render every page, handing each to the output as soon as it exists (the pipeline
     does not hold the whole site's Markdown: with a pages folder, neither does memory)."""
-    Rendering(corpus, settings).run()
+    Rendering(corpus, settings, cache, incremental=cache is not None).run()
 
 
 _JSON_EXPORT, _CSV_EXPORT = "data/briefings.json", "data/briefings.csv"
@@ -391,8 +394,8 @@ _JSON_EXPORT, _CSV_EXPORT = "data/briefings.json", "data/briefings.csv"
 
 def _render_job(job) -> Any:
     """A briefing's render (see _render_briefing), or a listing page's Markdown."""
-    kind, what, settings = job
-    return _render_briefing((what, settings)) if kind == "briefing" else what[1]()
+    kind, what, inputs = job
+    return _render_briefing((what, inputs)) if kind == "briefing" else what[1]()
 
 
 class Rendering:
@@ -408,26 +411,34 @@ class Rendering:
     renders the pages already made (a page not made yet is waited for: PackPages). The
     archive-wide exports are made last: ``wait`` returns when they are all there.
 
-    Under ``Settings.incremental`` (`mkdocs serve`) briefings whose render key did not
-    change are carried over from the last build, and listings reuse their entries
-    (output.Memo)."""
+    With ``incremental`` (a build cache was passed: `mkdocs serve`) and a pages folder,
+    briefings whose render key did not change are carried over from the last build given
+    the cache, and listings reuse their entries (output.Memo)."""
 
-    def __init__(self, corpus: Corpus, settings: Settings) -> None:
-        self.corpus, self.settings = corpus, settings
+    def __init__(self, corpus: Corpus, settings: Settings, cache: BuildCache | None = None,
+                 incremental: bool = False) -> None:
+        cache = cache if cache is not None else BuildCache()
+        self.corpus, self.settings, self.cache = corpus, settings, cache
+        names_path = settings.editorial_dir / "names.yml"
+        names = cache.editorial_data(("names", str(names_path)),
+                                     hashlib.sha256(names_path.read_bytes()).hexdigest() if names_path.exists() else "",
+                                     lambda: cite.load_names(settings.editorial_dir))
+        site = citing.site_info(settings, names)
+        self.inputs = RenderInputs(settings, site, _rules(settings, cache)[0])
         if settings.pages_dir:
             pages, assets = PackPages(settings.pages_dir, "pages"), PackPages(settings.pages_dir, "assets")
             heads = PackPages(settings.pages_dir, "heads")
         else:
             pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
         corpus.pages, corpus.heads, corpus.assets = pages, heads, assets
-        self.caching = settings.incremental and isinstance(pages, PackPages)
+        self.caching = incremental and isinstance(pages, PackPages)
         if self.caching:
             editorial = _editorial_digest(settings.editorial_dir)
             used: dict = {}
-            self.keys = [_render_key(b, settings, editorial, used) for b in corpus.briefings]
-            _DIGESTS.clear()
-            _DIGESTS.update(used)
-            self.memo = Memo({b.id: key for b, key in zip(corpus.briefings, self.keys)}, _PIECES)
+            self.keys = [_render_key(b, settings, editorial, used, cache.digests) for b in corpus.briefings]
+            cache.digests.clear()
+            cache.digests.update(used)
+            self.memo = Memo({b.id: key for b, key in zip(corpus.briefings, self.keys)}, cache.pieces)
         else:
             self.keys = [None] * len(corpus.briefings)
             self.memo = Memo()
@@ -435,13 +446,14 @@ class Rendering:
             "Every briefing in the archive. Each is one article from the sources, cleaned and "
             "described; see [About](../about.md) for how.\n"
         )
-        price_index = pricepages.PriceIndex(corpus.briefings, settings)
-        price_vocab = pricedata.load_vocabulary(settings.editorial_dir)
+        price_index = pricepages.PriceIndex(corpus.briefings, settings, site)
+        price_vocab = pricedata.load_vocabulary(settings.editorial_dir, cache)
         self.listings = {
             **listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings,
                                       settings.per_page, self.memo),
             **taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, self.memo,
-                                      place_extra=functools.partial(pricepages.place_html, price_index, price_vocab)),
+                                      place_extra=functools.partial(pricepages.place_html, price_index, price_vocab),
+                                      cache=cache),
             **pricepages.pages(price_index, price_vocab, settings.per_page),
             **{listing.url_to_src(url): functools.partial(listing.withdrawn_md, bid, reason)
                for url, (bid, reason) in sorted(corpus.assignment.withdrawn.items())},
@@ -461,7 +473,7 @@ class Rendering:
             heads.expect(src for b in corpus.briefings for src in briefing_sources(b))
             assets.expect(made_later)
         # the exports that need no render: made now
-        assets.update(feeds.feed_files(corpus.briefings, settings, self.memo))
+        assets.update(feeds.feed_files(corpus.briefings, settings, self.memo, cache))
         assets["robots.txt"] = publish.robots_txt(settings)
         for old, new in sorted(corpus.assignment.redirects.items()):
             assets[old + "index.html"] = listing.redirect_html(old, new, settings.site_url)
@@ -477,15 +489,15 @@ class Rendering:
         self._results: Any = None
         self.error: BaseException | None = None
 
-    def _jobs(self, order: list[str] | None) -> list[tuple[str, Any, Settings]]:
+    def _jobs(self, order: list[str] | None) -> list[tuple[str, Any, RenderInputs]]:
         """What is left to make (briefings not carried over, listings), in the order
         their pages are listed in ``order`` (by default: briefings, then listings)."""
-        corpus, settings = self.corpus, self.settings
-        self._reused = [self.caching and _reuse_render(key, corpus.pages, corpus.heads, corpus.assets)
+        corpus, inputs, rendered = self.corpus, self.inputs, self.cache.rendered
+        self._reused = [self.caching and _reuse_render(rendered, key, corpus.pages, corpus.heads, corpus.assets)
                         for key in self.keys]
-        jobs = [("briefing", b, settings) for b, hit in zip(corpus.briefings, self._reused) if not hit]
+        jobs = [("briefing", b, inputs) for b, hit in zip(corpus.briefings, self._reused) if not hit]
         if not self.caching:  # with a Memo to keep, listings are made here (_collect), not in a worker
-            jobs += [("page", (src, make), settings) for src, make in self.listings.items()]
+            jobs += [("page", (src, make), inputs) for src, make in self.listings.items()]
         if order is not None:
             rank = {src: i for i, src in enumerate(order)}
             last = len(rank)
@@ -532,13 +544,13 @@ class Rendering:
             self._results.close()
 
     def _collect(self, jobs, results) -> None:
-        corpus, settings, memo = self.corpus, self.settings, self.memo
+        corpus, memo, rendered = self.corpus, self.memo, self.cache.rendered
         pages, heads, assets = corpus.pages, corpus.heads, corpus.assets
         index = {b.page_path: i for i, b in enumerate(corpus.briefings)}
         entries: list[Any] = [None] * len(corpus.briefings)  # each briefing's line or entry in the archive's files
         for i, hit in enumerate(self._reused):
             if hit:
-                entries[i] = _RENDERED[self.keys[i]][0]
+                entries[i] = rendered[self.keys[i]][0]
         for kind, what, _ in jobs:
             made = next(results)
             if kind != "briefing":
@@ -552,13 +564,13 @@ class Rendering:
             assets.update(briefing_assets)
             entries[i] = briefing_entries
             if self.caching:
-                _RENDERED[self.keys[i]] = (briefing_entries, list(briefing_pages), list(briefing_heads),
+                rendered[self.keys[i]] = (briefing_entries, list(briefing_pages), list(briefing_heads),
                                            list(briefing_assets))
         results.close()
         if self.caching:  # only what this build rendered or reused
-            kept = {key: _RENDERED[key] for key in self.keys}
-            _RENDERED.clear()
-            _RENDERED.update(kept)
+            kept = {key: rendered[key] for key in self.keys}
+            rendered.clear()
+            rendered.update(kept)
             for src, make in self.listings.items():
                 pages.put(src, make())
         assets.update(citing.archive_downloads([e[2:] for e in entries]))
@@ -572,14 +584,13 @@ class Rendering:
             out.finish()
 
 
-def _earlier_version(b: Briefing, old: dict, settings: Settings) -> Briefing:
+def _earlier_version(b: Briefing, old: dict, settings: Settings, rules: CleanRules) -> Briefing:
     """An earlier version's briefing, from the text kept in the repository."""
 
     raw = Path(old["store"]).read_bytes()
     text, _, _ = decode(raw)
     article = SourceArticle(source_file=b.source_file, path=Path(old["store"]), text=text, metadata=b.metadata,
                             content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
-    rules, _ = _rules(settings)
     ob = describe(article, clean_article(article, rules), settings.default_language)
     ob.url, ob.version, ob.revised, ob.versions, ob.superseded_by = b.url, old["version"], None, [], b.version
     ob.topics, ob.regions, ob.actors, ob.related = copy.deepcopy(b.topics), copy.deepcopy(b.regions), [], []

@@ -24,23 +24,19 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from . import cite, citing, prices
+from .cache import BuildCache, editorial_data
 from .export import json_lines_array
 from .model import Briefing
 from .text import absolute_url, format_date, h, rel_url
 
 PRICES_JSON, PRICES_CSV = "data/prices.json", "data/prices.csv"
 
-# editorial folder -> (digest of prices.yml, vocabulary): loaded again only when the file changes
-_VOCAB: dict[str, tuple[str, prices.PriceVocabulary]] = {}
-
-
-def load_vocabulary(editorial_dir: Path) -> prices.PriceVocabulary:
+def load_vocabulary(editorial_dir: Path, cache: BuildCache | None = None) -> prices.PriceVocabulary:
+    """prices.yml's goods, currencies and units; with a build cache, parsed again only when
+    the file changes."""
     path = Path(editorial_dir) / "prices.yml"
     digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
-    hit = _VOCAB.get(str(editorial_dir))
-    if hit is None or hit[0] != digest:
-        hit = _VOCAB[str(editorial_dir)] = (digest, prices.load_vocabulary(editorial_dir))
-    return hit[1]
+    return editorial_data(cache, ("prices", str(editorial_dir)), digest, lambda: prices.load_vocabulary(editorial_dir))
 
 
 @dataclass(frozen=True)
@@ -53,9 +49,9 @@ class Pricing:
     digest: str
 
 
-def pricing(editorial_dir: Path, gazetteer: Any, gdigest: str) -> Pricing:
+def pricing(editorial_dir: Path, gazetteer: Any, gdigest: str, cache: BuildCache | None = None) -> Pricing:
     """``gazetteer``: the labels' vocabulary (taxonomy.load_vocabulary), with its digest."""
-    vocab = load_vocabulary(editorial_dir)
+    vocab = load_vocabulary(editorial_dir, cache)
     return Pricing(vocab, gazetteer, hashlib.sha256(f"{vocab.digest}\0{gdigest}".encode()).hexdigest())
 
 

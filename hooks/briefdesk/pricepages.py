@@ -36,14 +36,14 @@ class PriceIndex:
     """Every observation of the archive with its briefing, in the briefings' order
     (newest first) and the text's; each briefing's citation made once."""
 
-    def __init__(self, briefings: Sequence[Briefing], settings) -> None:
+    def __init__(self, briefings: Sequence[Briefing], settings, site: dict[str, Any] | None = None) -> None:
         self.settings = settings
+        site = site if site is not None else citing.site_info(settings)  # with the build's name lists
         self.items: list[tuple[dict[str, Any], Briefing]] = []
         self.citations: dict[str, str] = {}
         for b in briefings:
             if b.prices:
-                self.citations[b.id] = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings),
-                                                          "chicago")
+                self.citations[b.id] = cite.cite_briefing(citing.record(b, settings), site, "chicago")
                 self.items.extend((o, b) for o in b.prices)
         self.by_commodity: dict[str, list[tuple[dict[str, Any], Briefing]]] = defaultdict(list)
         self.by_place: dict[str, list[tuple[dict[str, Any], Briefing]]] = defaultdict(list)

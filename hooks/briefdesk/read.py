@@ -334,11 +334,6 @@ def _read_job(job: tuple[Path, str, Path | None, str | None]) -> SourceArticle |
         return Refusal(rel, f"cannot read file: {exc.strerror or exc}")
 
 
-# Under `mkdocs serve` the same folder is read again after every edit: a file whose size,
-# modification time and inode did not change (nor its metadata file's) is not read again.
-_READ_CACHE: dict[tuple, SourceArticle | Refusal] = {}
-
-
 def _stamp(path: Path | None) -> tuple | None:
     if path is None:
         return None
@@ -349,25 +344,28 @@ def _stamp(path: Path | None) -> tuple | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _read_all(to_read: list[tuple[Path, str, Path | None, str | None]], reuse: bool) -> list[SourceArticle | Refusal]:
-    if not reuse:  # a one-off build: keep nothing
-        _READ_CACHE.clear()
+def _read_all(to_read: list[tuple[Path, str, Path | None, str | None]],
+              kept: dict[tuple, SourceArticle | Refusal] | None) -> list[SourceArticle | Refusal]:
+    """Read the files; with ``kept`` (the build cache's files), a file whose size,
+    modification time and inode did not change (nor its metadata file's) is not read
+    again, and ``kept`` is left holding this call's files only."""
+    if kept is None:  # a one-off build: keep nothing
         return parallel.ordered_map(_read_job, to_read)
     keys = [(str(p), rel, _stamp(p), str(side), side_rel, _stamp(side)) for p, rel, side, side_rel in to_read]
-    misses = [i for i, key in enumerate(keys) if key not in _READ_CACHE]
+    misses = [i for i, key in enumerate(keys) if key not in kept]
     fresh = parallel.ordered_map(_read_job, [to_read[i] for i in misses])
-    cache = {key: _READ_CACHE[key] for key in keys if key in _READ_CACHE}  # forget files gone or changed
+    cache = {key: kept[key] for key in keys if key in kept}  # forget files gone or changed
     for i, outcome in zip(misses, fresh):
         cache[keys[i]] = outcome
-    _READ_CACHE.clear()
-    _READ_CACHE.update(cache)
+    kept.clear()
+    kept.update(cache)
     return [cache[key] for key in keys]
 
 
-def discover(source_dir: Path, reuse: bool = False) -> ReadResult:
+def discover(source_dir: Path, kept: dict[tuple, SourceArticle | Refusal] | None = None) -> ReadResult:
     """Read every file under source_dir. Deterministic order (sorted by relative path).
-    ``reuse``: keep what was read for the next call, and take from the last call the files
-    that did not change (`mkdocs serve`)."""
+    ``kept`` (the build cache's ``files``, `mkdocs serve`): what the last call read, taken
+    for the files that did not change, and left holding what this call read."""
     files = sorted(
         (p for p in source_dir.rglob("*") if p.is_file() or p.is_symlink()),
         key=lambda p: p.relative_to(source_dir).as_posix(),
@@ -416,7 +414,7 @@ def discover(source_dir: Path, reuse: bool = False) -> ReadResult:
             continue
         sidecar = sidecar_for.get(p)
         to_read.append((p, rel, sidecar, rels.get(sidecar) if sidecar else None))
-    for outcome in _read_all(to_read, reuse):
+    for outcome in _read_all(to_read, kept):
         if isinstance(outcome, Refusal):
             refusals.append(outcome)
         else:

@@ -45,12 +45,15 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 import yaml
+
+from . import parallel
 
 __all__ = [
     "RelatedDoc",
@@ -218,7 +221,6 @@ _ONE_CHAR = frozenset(ch for ch in _ASCII_WORDS.values() if ch != " ")
 # Punctuation common in reporting that stops a text from being ASCII; not word
 # characters, so a space in their place changes no token.
 _PUNCTUATION = "".join(ch for ch in "\u201c\u201d\u2019\u2018\u2013\u2014" if not _TOKEN_RE.match(ch * 2))
-_SHARED: tuple = ()  # what forked workers read (see _forked_map)
 _PARALLEL_MIN_DOCS = 4000  # below this, tokenising in one process is faster
 
 
@@ -246,23 +248,9 @@ def _hash_terms(texts: Sequence[str], n_features: int) -> sp.csr_matrix:
     return hasher.transform(counts).tocsr()
 
 
-def _hash_slice(args: tuple[int, int, int]) -> sp.csr_matrix:
-    start, stop, n_features = args
-    return _hash_terms(_SHARED[0][start:stop], n_features)
-
-
-def _forked_map(fn: Any, jobs: list, shared: tuple, workers: int) -> list:
-    """[fn(job) for job in jobs] in ``workers`` forked processes that find ``shared`` in
-    ``_SHARED``, inherited (copy-on-write), not pickled; only jobs and results travel."""
-    global _SHARED
-    import multiprocessing
-
-    _SHARED = shared
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(fn, jobs, chunksize=1)
-    finally:
-        _SHARED = ()
+def _hash_slice(texts: Sequence[str], job: tuple[int, int, int]) -> sp.csr_matrix:
+    start, stop, n_features = job
+    return _hash_terms(texts[start:stop], n_features)
 
 
 def _counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
@@ -273,23 +261,23 @@ def _counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
         return _hash_terms(texts, settings.n_features)
     step = max(1, min(2000, -(-n // (workers * 4))))
     jobs = [(s, min(s + step, n), int(settings.n_features)) for s in range(0, n, step)]
-    return sp.vstack(_forked_map(_hash_slice, jobs, (texts,), workers), format="csr")
+    # forked workers find the texts in the function they inherit (copy-on-write), not pickled:
+    # only the slices' bounds and the rows travel
+    return sp.vstack(parallel.ordered_map(partial(_hash_slice, texts), jobs, min_items=1, workers=workers),
+                     format="csr")
 
 
-# text digest -> its row of hashed term counts (indices, data), from the last call with
-# reuse=True: under `mkdocs serve` an edit re-tokenises only the texts that changed
-_KEPT_COUNTS: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _kept_counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
-    """``_counts(texts)``, taking each text's row from the last call when the text is the
-    same (the rows of a text do not depend on the other texts), and keeping this call's
-    rows, only those, for the next."""
+def _kept_counts(texts: Sequence[str], settings: RelatedSettings,
+                 kept: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]]) -> sp.csr_matrix:
+    """``_counts(texts)``, taking each text's row from ``kept`` (text digest -> its row of
+    hashed term counts, from the last call) when the text is the same (the rows of a text do
+    not depend on the other texts), and leaving this call's rows, only those, in ``kept``
+    for the next: under `mkdocs serve` an edit re-tokenises only the texts that changed."""
     import hashlib
 
     keys = [(int(settings.n_features), hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest())
             for t in texts]
-    misses = [i for i, key in enumerate(keys) if key not in _KEPT_COUNTS]
+    misses = [i for i, key in enumerate(keys) if key not in kept]
     fresh = _counts([texts[i] for i in misses], settings) if misses else None
     rows = {}
     for j, i in enumerate(misses):
@@ -297,9 +285,9 @@ def _kept_counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matr
         rows[keys[i]] = (fresh.indices[lo:hi].copy(), fresh.data[lo:hi].copy())
     for key in keys:
         if key not in rows:
-            rows[key] = _KEPT_COUNTS[key]
-    _KEPT_COUNTS.clear()
-    _KEPT_COUNTS.update(rows)
+            rows[key] = kept[key]
+    kept.clear()
+    kept.update(rows)
     parts = [rows[key] for key in keys]
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(ind) for ind, _ in parts], out=indptr[1:])
@@ -308,10 +296,10 @@ def _kept_counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matr
     return sp.csr_matrix((data, indices, indptr.astype(indices.dtype)), shape=(len(texts), int(settings.n_features)))
 
 
-def _tfidf(texts: Sequence[str], settings: RelatedSettings, reuse: bool = False) -> sp.csr_matrix:
+def _tfidf(texts: Sequence[str], settings: RelatedSettings, kept: dict | None = None) -> sp.csr_matrix:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
-    counts = _kept_counts(texts, settings) if reuse else _counts(texts, settings)
+    counts = _kept_counts(texts, settings, kept) if kept is not None else _counts(texts, settings)
     n = counts.shape[0]
     keep = np.ones(counts.shape[1], dtype=bool)
     if settings.stop_words == "english":
@@ -721,12 +709,12 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None = None,
-                    k: int | None = None, reuse: bool = False) -> dict[str, list[Related]]:
+                    k: int | None = None, kept: dict | None = None) -> dict[str, list[Related]]:
     """For each doc id, up to k related docs, best first (score desc, then id asc).
 
     ``k`` defaults to ``settings.k`` (``count:`` in related.yml, 5 by default).
-    ``reuse`` keeps each text's term counts for the next call with ``reuse`` in this
-    process (`mkdocs serve`), keyed by the text: the result is the same either way.
+    ``kept`` (a build cache's ``term_counts``, `mkdocs serve`) keeps each text's term
+    counts for the next call given it, keyed by the text: the result is the same either way.
     """
     settings = settings or RelatedSettings()
     k = settings.k if k is None else int(k)
@@ -747,7 +735,7 @@ def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None
     topic_sets = [sorted(topic_ids[t] for t in ts) for ts in topics]
     place_sets = [sorted(place_ids[p] for p in ps) for ps in places]
 
-    x = _tfidf([d.text or "" for d in ordered], settings, reuse)
+    x = _tfidf([d.text or "" for d in ordered], settings, kept)
 
     # candidates: text neighbours + docs sharing a rare topic/place
     tr, tc = _text_candidates(x, settings)

@@ -146,23 +146,24 @@ def _plain_allowed(s: str) -> bool:
     )
 
 
-# str -> True when libyaml single-quotes it, False when it writes it plain; for the short
-# strings that recur on every page (label ids and names, keys, languages, outlets)
-_QUOTED: dict[str, bool] = {}
-
-
 def _quoted(value: str) -> bool:
     """Whether libyaml writes the string single-quoted (else plain); _Unsure when it would
     do anything else."""
-    quoted = _QUOTED.get(value)
-    if quoted is None:
-        if not _YAML_SAFE.fullmatch(value):
-            raise _Unsure
-        # quoted when a plain scalar would need quoting, or would read back as another type
-        quoted = not (value and _plain_allowed(value) and _implicit_tag(value) == _YAML_STR)
-        if len(value) <= 60 and len(_QUOTED) < 20000:
-            _QUOTED[value] = quoted
-    return quoted
+    return _quoted_short(value) if len(value) <= 60 else _decide_quoted(value)
+
+
+# the short strings that recur on every page (label ids and names, keys, languages, outlets)
+# are decided once: a pure function of the string, so the memo holds nothing of a build
+@functools.lru_cache(maxsize=20000)
+def _quoted_short(value: str) -> bool:
+    return _decide_quoted(value)
+
+
+def _decide_quoted(value: str) -> bool:
+    if not _YAML_SAFE.fullmatch(value):
+        raise _Unsure
+    # quoted when a plain scalar would need quoting, or would read back as another type
+    return not (value and _plain_allowed(value) and _implicit_tag(value) == _YAML_STR)
 
 
 _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"

@@ -182,9 +182,6 @@ def search_document(body_html: str, title: str = "") -> str:
             f"<body><div data-pagefind-body>{heading}{body_html}</div></body>\n</html>\n")
 
 
-_BACKGROUND: dict[str, "PartedIndex"] = {}
-
-
 class PartedIndex:
     """Pagefind over the briefing pages, part by part (see the module's docstring).
 
@@ -298,14 +295,13 @@ class PartedIndex:
                       self.cpu_s, self.peak_rss_mb, BUNDLE_DIR, self.waited)
         return True
 
-    def finish_in_background(self) -> threading.Thread:
+    def finish_in_background(self, previous: "PartedIndex | None" = None) -> threading.Thread:
         """For `mkdocs serve`: index every part in a thread, at a lower priority, and return at
         once, so an edited page shows without waiting for the index (search catches up a few
-        seconds later). A run still going for this site from the previous build is stopped."""
-        previous = _BACKGROUND.pop(str(self.site_dir), None)
+        seconds later). ``previous``, the previous build's run (the adapter keeps it), is
+        stopped if it is still going."""
         if previous is not None:
             previous.kill()
-        _BACKGROUND[str(self.site_dir)] = self
         self.nice = True
         thread = threading.Thread(target=self.finish, name="briefdesk-search", daemon=True)
         thread.start()

@@ -103,7 +103,7 @@ def topics_404(corpus: Corpus, settings: Settings) -> list[dict[str, Any]]:
     from .taxonomy import topic_counts
 
     return [{"url": f"topics/{tid}/", "label": label, "count": n}
-            for tid, label, n in topic_counts(corpus.briefings, settings.editorial_dir)]
+            for tid, label, n in topic_counts(corpus.briefings, settings.editorial_dir, corpus.cache)]
 
 
 # --------------------------------------------------------------------------- the tree

@@ -21,6 +21,7 @@ from . import classify as cls
 from . import parallel
 from . import related as rel
 from .listing import list_html, list_items, pager_html, page_url, url_to_src, _yaml_str
+from .cache import BuildCache, editorial_data
 from .model import Briefing, Refusal
 from .output import Memo
 from .provmap import province_map_svg
@@ -30,10 +31,6 @@ from .text import format_date, h, md_inline, rel_url
 KIND_DIRS = {"topics": "topics/", "places": "places/", "actors": "actors/"}
 MENTION_SNIPPET = 240
 
-_VOCAB: dict[str, tuple[str, cls.Vocabulary]] = {}
-# key -> a briefing's topics, places and actors as label dicts: shared by the builds (and the
-# briefings) with that key, which only read them, so a rebuild does not make them again
-_LABEL_CACHE: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]] = {}
 
 
 def editorial_digest(editorial_dir: Path, names: tuple[str, ...]) -> str:
@@ -44,12 +41,13 @@ def editorial_digest(editorial_dir: Path, names: tuple[str, ...]) -> str:
     return h_.hexdigest()
 
 
-def load_vocabulary(editorial_dir: Path) -> tuple[cls.Vocabulary, str]:
+def load_vocabulary(editorial_dir: Path, cache: BuildCache | None = None) -> tuple[cls.Vocabulary, str]:
+    """The topics, places and actors (and their digest); with a build cache, parsed again
+    only when one of the three files changed."""
     digest = editorial_digest(editorial_dir, ("topics.yml", "places.yml", "actors.yml"))
-    cached = _VOCAB.get(str(editorial_dir))
-    if cached is None or cached[0] != digest:
-        _VOCAB[str(editorial_dir)] = (digest, cls.load_vocabulary(editorial_dir))
-    return _VOCAB[str(editorial_dir)][1], digest
+    vocab = editorial_data(cache, ("vocabulary", str(editorial_dir)), digest,
+                           lambda: cls.load_vocabulary(editorial_dir))
+    return vocab, digest
 
 
 def _label_dict(label: cls.Label, category: str, vocab: cls.Vocabulary) -> dict[str, Any]:
@@ -71,9 +69,14 @@ def _classify_job(job: tuple[cls.Vocabulary, list[str], list[str], str]) -> cls.
     return cls.classify(vocab, paragraphs, captions, title=title)
 
 
-def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[Refusal]) -> list[Briefing]:
-    """Label every briefing; an editor's label that the vocabulary lacks refuses the article."""
-    vocab, digest = load_vocabulary(editorial_dir)
+def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[Refusal],
+                 cache: BuildCache | None = None) -> list[Briefing]:
+    """Label every briefing; an editor's label that the vocabulary lacks refuses the article.
+    With a build cache, a briefing whose key (text, title, overrides, vocabulary) is in
+    ``cache.labels`` takes the label dicts made for it before: the builds (and the briefings)
+    with that key share them and only read them."""
+    vocab, digest = load_vocabulary(editorial_dir, cache)
+    known = cache.labels if cache is not None else {}
     keys, overrides = [], []
     for b in briefings:
         add = {c: b.metadata.get(k, []) for c, k in (("topics", "topics"), ("places", "regions"), ("actors", "actors"))}
@@ -82,7 +85,7 @@ def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[
         overrides.append(({k: v for k, v in add.items() if v}, {k: v for k, v in remove.items() if v}))
         keys.append(hashlib.sha256("\0".join([b.content_hash, digest, json.dumps([add, remove], sort_keys=True),
                                               b.title]).encode()).hexdigest())
-    misses = [i for i, key in enumerate(keys) if key not in _LABEL_CACHE]
+    misses = [i for i, key in enumerate(keys) if key not in known]
     fresh = parallel.ordered_map(
         _classify_job,
         [(vocab, briefings[i].clean.paragraphs, briefings[i].clean.captions, briefings[i].title) for i in misses],
@@ -91,14 +94,14 @@ def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[
     computed = dict(zip(misses, fresh))
     kept = []
     for i, b in enumerate(briefings):
-        labels = _LABEL_CACHE.get(keys[i])
+        labels = known.get(keys[i])
         if labels is None:
             try:
                 found = cls.apply_overrides(computed[i], overrides[i][0], overrides[i][1], vocab)
             except cls.VocabularyError as exc:
                 refusals.append(Refusal(b.source_file, f"{exc} (add it to hooks/editorial or fix the id)"))
                 continue
-            labels = _LABEL_CACHE[keys[i]] = (
+            labels = known[keys[i]] = (
                 [_label_dict(lb, "topics", vocab) for lb in found.topics],
                 [_label_dict(lb, "places", vocab) for lb in found.places],
                 [_label_dict(lb, "actors", vocab) for lb in found.actors],
@@ -108,8 +111,9 @@ def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[
     return kept
 
 
-def link_related(briefings: list[Briefing], editorial_dir: Path, reuse: bool = False) -> None:
-    """Each briefing's related briefings; ``reuse`` as in ``related.compute_related``."""
+def link_related(briefings: list[Briefing], editorial_dir: Path, cache: BuildCache | None = None) -> None:
+    """Each briefing's related briefings; with a build cache, the texts' term counts are
+    kept in ``cache.term_counts`` (see ``related.compute_related``)."""
     settings = rel.load_settings(editorial_dir / "related.yml")
     docs = [
         rel.RelatedDoc(
@@ -121,7 +125,8 @@ def link_related(briefings: list[Briefing], editorial_dir: Path, reuse: bool = F
         )
         for b in briefings
     ]
-    result = rel.compute_related(docs, settings, k=settings.k, reuse=reuse)
+    result = rel.compute_related(docs, settings, k=settings.k,
+                                 kept=cache.term_counts if cache is not None else None)
     by_id = {b.id: b for b in briefings}
     topic_names = {t["id"]: t["name"] for b in briefings for t in b.topics}
     place_names = {p["id"]: p["name"] for b in briefings for p in b.regions}
@@ -142,8 +147,9 @@ def link_related(briefings: list[Briefing], editorial_dir: Path, reuse: bool = F
 # --------------------------------------------------------------------------- pages
 
 
-def topic_counts(briefings: list[Briefing], editorial_dir: Path) -> list[tuple[str, str, int]]:
-    vocab, _ = load_vocabulary(editorial_dir)
+def topic_counts(briefings: list[Briefing], editorial_dir: Path,
+                 cache: BuildCache | None = None) -> list[tuple[str, str, int]]:
+    vocab, _ = load_vocabulary(editorial_dir, cache)
     counts: dict[str, int] = defaultdict(int)
     for b in briefings:
         for t in b.topics:
@@ -151,8 +157,9 @@ def topic_counts(briefings: list[Briefing], editorial_dir: Path) -> list[tuple[s
     return [(tid, t.label, counts[tid]) for tid, t in vocab.topics.items()]
 
 
-def province_map(briefings: list[Briefing], editorial_dir: Path, from_url: str) -> str:
-    vocab, _ = load_vocabulary(editorial_dir)
+def province_map(briefings: list[Briefing], editorial_dir: Path, from_url: str,
+                 cache: BuildCache | None = None) -> str:
+    vocab, _ = load_vocabulary(editorial_dir, cache)
     counts: dict[str, int] = defaultdict(int)
     for b in briefings:
         for p in b.regions:
@@ -263,14 +270,15 @@ def _snippet(text: str, patterns: list) -> str:
 
 def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int,
                    memo: Memo | None = None,
-                   place_extra: Callable[[str], str] | None = None) -> dict[str, Callable[[], str]]:
+                   place_extra: Callable[[str], str] | None = None,
+                   cache: BuildCache | None = None) -> dict[str, Callable[[], str]]:
     """Every topic, place and actor page and the archive, as {source path: maker}: which
     pages there are is known at once, and each maker returns its page's Markdown when
     called (the pipeline may call them in another process). ``memo`` keeps list entries
     for the next build; ``place_extra(place id)`` is HTML for the top of a place's page
     (its latest prices)."""
     memo = memo or Memo()
-    vocab, _ = load_vocabulary(editorial_dir)
+    vocab, _ = load_vocabulary(editorial_dir, cache)
     pages: dict[str, Callable[[], str]] = {}
     members: dict[str, dict[str, list[Briefing]]] = {c: defaultdict(list) for c in KIND_DIRS}
     for b in briefings:  # already newest first
@@ -301,7 +309,7 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
 
     # places: every province-level division, and every place with briefings
     counts = {pid: len(members["places"].get(pid, [])) for pid in vocab.places}
-    svg = province_map(briefings, editorial_dir, "places/")
+    svg = province_map(briefings, editorial_dir, "places/", cache)
     place_ids = [pid for pid, p in vocab.places.items() if p.is_province_level or counts[pid]]
     for pid in place_ids:
         place = vocab.places[pid]

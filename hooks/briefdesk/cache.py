@@ -1,0 +1,58 @@
+"""The build cache: what one build keeps for the next in the same process.
+
+One object, created by the adapter (`hooks/briefings.py` keeps one across the rebuilds of
+`mkdocs serve`; the CLI passes none) and handed to ``pipeline.build_corpus``, which hands
+each stage its part. A build given no cache makes a fresh one and drops it at the end:
+"incremental" means a cache was passed. Nothing here is module-level state, so two
+caches (two sites, two tests) never see each other's entries (as Pelican's cache objects,
+one per reader or generator, are passed in rather than kept in the modules).
+
+Every entry is keyed by what it is made from (file stamps, content digests, the
+editorial data's digest), so a build with a warm cache gives the bytes of a build from
+nothing. Each stage forgets what its build did not use, so the cache does not grow with
+edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class BuildCache:
+    """What a build reuses from the last build given the same cache.
+
+    files        read: (path, stamps of the file and its metadata file) -> SourceArticle | Refusal
+    described    clean + describe + prices: describe key -> Briefing
+    labels       classify: label key -> (topics, places, actors) label dicts
+    term_counts  related: (n_features, text digest) -> the text's row of hashed term counts
+    rendered     render: render key -> (archive entries, page, head and asset paths)
+    pieces       listing and feed entries (output.Memo)
+    digests      render keys: ids of shared objects -> (objects, digest of their pickle)
+    editorial    (file or files, folder) -> (digest, what was parsed from them): see ``editorial_data``
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[tuple, Any] = {}
+        self.described: dict[str, Any] = {}
+        self.labels: dict[str, tuple] = {}
+        self.term_counts: dict[tuple, tuple] = {}
+        self.rendered: dict[str, tuple] = {}
+        self.pieces: dict = {}
+        self.digests: dict[tuple, tuple] = {}
+        self.editorial: dict[tuple, tuple[Any, Any]] = {}
+
+    def editorial_data(self, what: tuple, stamp: Any, load: Callable[[], T]) -> T:
+        """Editorial data parsed once while its files stay the same: ``load()`` only when
+        ``stamp`` (a digest or modification time of the files ``what`` names) changed."""
+        hit = self.editorial.get(what)
+        if hit is None or hit[0] != stamp:
+            hit = self.editorial[what] = (stamp, load())
+        return hit[1]
+
+
+def editorial_data(cache: BuildCache | None, what: tuple, stamp: Any, load: Callable[[], T]) -> T:
+    """``cache.editorial_data``, or ``load()`` when there is no cache."""
+    return load() if cache is None else cache.editorial_data(what, stamp, load)
