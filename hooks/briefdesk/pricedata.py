@@ -74,13 +74,18 @@ FIELDS = ("id", "briefing", "paragraph", "commodity", "commodity_name", "kind", 
 def citation(b: Briefing, settings, paragraph: int, chicago: str | None = None) -> str:
     """The briefing's citation (Chicago, as its citation box gives it, without the access
     date) pinned to a paragraph: "…, ¶ 4. https://…/#p4."."""
+    head, url = _citation_head(b, settings, chicago)
+    return f"{head}, ¶ {paragraph}. {url}#p{paragraph}."
+
+
+def _citation_head(b: Briefing, settings, chicago: str | None) -> tuple[str, str]:
+    """(the citation without its URL, the briefing's absolute URL): made once a briefing."""
     if chicago is None:
         chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
     url = absolute_url(settings.site_url, b.url)
     text = chicago.replace(" Accessed {accessed}.", "")
     at = text.rfind(url)
-    head = (text[:at] if at >= 0 else text).rstrip(" .")
-    return f"{head}, ¶ {paragraph}. {url}#p{paragraph}."
+    return (text[:at] if at >= 0 else text).rstrip(" ."), url
 
 
 def records(b: Briefing, settings, chicago: str | None = None) -> list[dict[str, Any]]:
@@ -88,15 +93,14 @@ def records(b: Briefing, settings, chicago: str | None = None) -> list[dict[str,
     briefing's citation, when made already)."""
     if not b.prices:
         return []
-    if chicago is None:
-        chicago = cite.cite_briefing(citing.record(b, settings), citing.site_info(settings), "chicago")
-    url = absolute_url(settings.site_url, b.url)
+    head, url = _citation_head(b, settings, chicago)
     out = []
     for o in b.prices:
         rec = {"id": o["id"], **{k: v for k, v in o.items() if k != "id"}}
-        rec["url"] = f"{url}#p{o['paragraph']}"
+        n = o["paragraph"]
+        rec["url"] = f"{url}#p{n}"
         rec["briefing_title"] = b.title
-        rec["citation"] = citation(b, settings, o["paragraph"], chicago)
+        rec["citation"] = f"{head}, ¶ {n}. {url}#p{n}."
         out.append(rec)
     return out
 
@@ -107,20 +111,22 @@ def json_lines(b: Briefing, settings, chicago: str | None = None) -> list[str]:
 
 def csv_rows(b: Briefing, settings, chicago: str | None = None) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
-    for r in records(b, settings, chicago):
-        row = dict(r)
+    writer = csv.writer(buf, lineterminator="\n")
+    for row in records(b, settings, chicago):  # each record is this call's own: changed in place
         place, prev = row.pop("place"), row.pop("previous")
         row["place_id"], row["place_name"] = (place["id"], place["name"]) if place else ("", "")
         for key in ("value", "value_high", "qualifier", "date"):
             row[f"previous_{key}"] = prev.get(key) if prev else None
-        for key, value in row.items():
-            if isinstance(value, bool):
-                row[key] = "true" if value else "false"
-            elif value is None:
-                row[key] = ""
-        writer.writerow(row)
+        writer.writerow([_csv_cell(row.get(key, "")) for key in FIELDS])
     return buf.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def json_export(lines: Iterable[Sequence[str]]) -> str:

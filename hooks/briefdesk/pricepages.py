@@ -52,6 +52,17 @@ class PriceIndex:
             self.by_commodity[item[0]["commodity"]].append(item)
             if item[0]["place"]:
                 self.by_place[item[0]["place"]["id"]].append(item)
+        # commodity id -> (its dated figures newest first, its undated ones): sorted once,
+        # not again for each of its pages
+        self._ordered: dict[str, tuple[list, list]] = {}
+
+    def ordered(self, cid: str) -> tuple[list[tuple[dict[str, Any], Briefing]], list[tuple[dict[str, Any], Briefing]]]:
+        hit = self._ordered.get(cid)
+        if hit is None:
+            items = self.by_commodity.get(cid, [])
+            hit = self._ordered[cid] = (_newest_first([it for it in items if it[0]["date"]]),
+                                        [it for it in items if not it[0]["date"]])
+        return hit
 
     def citation(self, o: dict[str, Any], b: Briefing) -> str:
         return pricedata.citation(b, self.settings, o["paragraph"], self.citations[b.id])
@@ -300,10 +311,10 @@ def _table(rows: str, caption: str) -> str:
 def commodity_page(commodity, items, index: PriceIndex, per_page: int, n: int, pages: int) -> str:
     base = f"{BASE}{commodity.id}/"
     url = page_url(base, n)
-    dated = _newest_first([it for it in items if it[0]["date"]])
-    undated = [it for it in items if not it[0]["date"]]
-    ordered = dated + undated
-    chunk = ordered[(n - 1) * per_page: n * per_page]
+    dated, undated = index.ordered(commodity.id) if items is index.by_commodity.get(commodity.id) else (
+        _newest_first([it for it in items if it[0]["date"]]), [it for it in items if not it[0]["date"]])
+    lo, hi = (n - 1) * per_page, n * per_page
+    chunk = dated[lo:hi] + undated[max(0, lo - len(dated)):max(0, hi - len(dated))]
     title = f"Prices: {commodity.name}" if n == 1 else f"Prices: {commodity.name} (page {n} of {pages})"
     out = [_front(title), f"# {md_inline(title)}\n"]
     kind = "exchange rate" if commodity.kind == "exchange-rate" else "market price"

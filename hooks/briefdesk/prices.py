@@ -890,9 +890,20 @@ def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None
     pub = _pub(stated_date)
     pre = vocab._prefilter
     for n, text in enumerate(paragraphs, start=1):
-        if not pre.search(text):
+        # where money may be, found in one pass over the paragraph: a sentence without one
+        # of these places is not searched again (one that has one is: a look-behind at its
+        # first sign sees nothing before it there, so the paragraph's pass may find more)
+        hints = [m.start() for m in pre.finditer(text)]
+        if not hints:
             continue
+        k, last = 0, len(hints)
         for a, b in sentence_spans(text):
+            while k < last and hints[k] < a:
+                k += 1
+            if k == last:
+                break
+            if hints[k] >= b:
+                continue
             s = text[a:b].strip()
             if s and pre.search(s):
                 _sentence(vocab, gazetteer, s, pub, stated_date, n, briefing_id, out)
