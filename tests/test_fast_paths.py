@@ -289,6 +289,9 @@ def test_pages_for_mkdocs_convert_to_what_the_whole_page_converts_to(tmp_path):
         _as_before(page)
         split += render.for_mkdocs(page) is not None
     assert split >= 0.9 * len(corpus.pages)  # nearly every page: briefings and listings
+    for b in corpus.briefings:  # the front matter the render hands over is the one read back from the page
+        page = corpus.pages[b.page_path]
+        assert render.for_mkdocs(page, render.front_matter_data(b, record=False)) == render.for_mkdocs(page)
     assert SEEDS.is_dir()
 
 

@@ -296,12 +296,13 @@ def briefing_sources(b: Briefing) -> list[str]:
     return [b.page_path, *(listing.url_to_src(old["url"]) for old in b.versions)]
 
 
-def _for_mkdocs(pages: dict[str, str], settings: Settings) -> dict[str, str]:
+def _for_mkdocs(pages: dict[str, str], settings: Settings, metas: dict[str, dict] | None = None) -> dict[str, str]:
     """Each page as the MkDocs hooks hand it over (see render.for_mkdocs): made here, in the
-    render's worker, so that MkDocs' own loop converts only the pages' headings."""
+    render's worker, so that MkDocs' own loop converts only the pages' headings. ``metas``:
+    the briefings' front matter as MkDocs is given it (not read back from the pages)."""
     if not settings.mkdocs_pages:
         return {}
-    made = {src: render.for_mkdocs(text) for src, text in pages.items()}
+    made = {src: render.for_mkdocs(text, (metas or {}).get(src)) for src, text in pages.items()}
     return {src: json.dumps(m, ensure_ascii=False, separators=(",", ":")) if m else "" for src, m in made.items()}
 
 
@@ -314,6 +315,7 @@ def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, st
     heads: dict[str, str] = {}
     assets: dict[str, str] = {}
     srcs = briefing_sources(b)
+    metas = {srcs[0]: render.front_matter_data(b, record=False)}  # the front matter MkDocs is handed
     rec = citing.record(b, settings)
     pages[srcs[0]] = render.render_page(b, citing.box_html(b, settings, rec, b.url), render.version_note(b),
                                             canonical=rec["url"])
@@ -323,13 +325,14 @@ def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, st
                *citing.archive_entry(b, settings, rec, assets))
     for old, src in zip(b.versions, srcs[1:]):
         ob = _earlier_version(b, old, settings)
+        metas[src] = render.front_matter_data(ob, record=False)
         vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None)
         pages[src] = render.render_page(
             ob, citing.box_html(ob, settings, vrec, old["url"], version=old["version"]),
             render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"])
         heads[src] = citing.head_html(ob, settings, vrec)
         assets.update(citing.downloads(ob, settings, vrec, version=old["version"]))
-    return entries, pages, heads, assets, _for_mkdocs(pages, settings)
+    return entries, pages, heads, assets, _for_mkdocs(pages, settings, metas)
 
 
 # key -> (entries in the archive's files, page, head and asset paths) of briefings rendered

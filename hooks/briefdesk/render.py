@@ -89,14 +89,20 @@ def front_matter_record(b: Briefing) -> dict[str, Any]:
 
 
 def front_matter(b: Briefing) -> str:
+    return "---\n" + yaml_dump(front_matter_data(b)) + "---\n"
+
+
+def front_matter_data(b: Briefing, record: bool = True) -> dict[str, Any]:
+    """The page's front matter; without ``record``, of `briefing` only its id and url (what
+    MkDocs is handed: see for_mkdocs)."""
     data: dict[str, Any] = {
         "title": h(b.title) + (f" (version {b.version})" if b.superseded_by else ""),
         "description": h(b.summary),
-        "briefing": front_matter_record(b),
+        "briefing": front_matter_record(b) if record else {"id": b.id, "url": b.url},
     }
     if b.superseded_by:
         data["superseded"] = True
-    return "---\n" + yaml_dump(data) + "---\n"
+    return data
 
 
 def yaml_dump(data: dict[str, Any]) -> str:
@@ -550,18 +556,20 @@ def _raw_line(line: str) -> bool:
     return False
 
 
-def for_mkdocs(page: str) -> dict[str, Any] | None:
+def for_mkdocs(page: str, meta: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The page as the MkDocs hooks hand it over: ``meta`` (the front matter MkDocs uses),
     ``markdown`` (the Markdown, each run of HTML blocks a placeholder paragraph) and
     ``blocks`` (each placeholder's HTML). None when the page has anything this split is not
-    sure of (MkDocs then reads the page as it is)."""
+    sure of (MkDocs then reads the page as it is). ``meta``: the page's front matter when
+    the caller has it (``front_matter_data(b, record=False)``), not read again."""
     m = _FRONT_MATTER.match(page)
     if m is None:
         return None
-    meta = yaml.load(m.group(1), Loader=_LOADER)
+    if meta is None:
+        meta = yaml.load(m.group(1), Loader=_LOADER)
     body = page[m.end():].lstrip("\n")
     if not isinstance(meta, dict) or "\t" in body or "\r" in body or "\x02" in body or "\x03" in body or \
-            "```" in body or "~~~" in body or re.search(r"(?m)^[ ]+$", body):
+            "```" in body or "~~~" in body or ("\n " in body and re.search(r"(?m)^[ ]+$", body)) or body.startswith(" "):
         return None
     out: list[str] = []
     blocks: list[str] = []
