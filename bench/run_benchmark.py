@@ -539,6 +539,12 @@ def render_peers(results: dict) -> str:
                            + ("met" if rp <= TARGET_PEER_PLAIN else "**missed**")
                            + f"; peak memory {med['ours']['maxrss_mb']:,.0f} MB (target {TARGET_RSS_MB:,}) → "
                            + ("met" if med["ours"]["maxrss_mb"] <= TARGET_RSS_MB else "**missed**"))
+    lines.append("")
+    for r in rows:  # each round's own ratios: the three builds of a round ran under much the same load
+        rounds = zip(r["runs"]["ours"], r["runs"]["blog"], r["runs"]["plain"])
+        lines.append(f"Each round at {r['size']:,} (ours / blog, ours / plain): "
+                     + "; ".join(f"{o['wall_s'] / b['wall_s']:.2f}, {o['wall_s'] / p['wall_s']:.2f}"
+                                 for o, b, p in rounds if o.get("ok") and b.get("ok") and p.get("ok")) + ".")
     lines += ["", "Targets:", ""] + [f"- {t}" for t in targets_out]
     return "\n".join(lines) + "\n"
 
