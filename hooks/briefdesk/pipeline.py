@@ -592,7 +592,10 @@ class Rendering:
             _RENDERED.update(kept)
             for src, make in self.listings.items():
                 page = make()
-                self._put_page(src, page, _for_mkdocs({src: page}, settings).get(src))
+                if mkdocs_pages is not None and pages.unchanged(src, page) and mkdocs_pages.keep(src):
+                    pages.put(src, page)  # its form for MkDocs carried over: the same page makes the same
+                else:
+                    self._put_page(src, page, _for_mkdocs({src: page}, settings).get(src))
         assets.update(citing.archive_downloads([e[2:] for e in entries]))
         assets[_JSON_EXPORT] = export.json_lines_array(e[0] for e in entries)
         assets[_CSV_EXPORT] = export.csv_table(e[1] for e in entries)
