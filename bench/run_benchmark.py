@@ -36,6 +36,15 @@ process with its stage times and peak RSS.
 --serve-size N: start `mkdocs serve` on the N-briefing project, wait for the first build,
 append a marker sentence to one article and time until the served page shows it.
 
+--peer-sizes N...: the build against the tools a user would pick instead, on the same
+generated articles: (a) this project's cold `mkdocs build` (with its Pagefind index);
+(b) Material for MkDocs' own `blog` plugin (dates, categories, archive, pagination of 50)
+with its `tags` and `search` plugins, one post per article; (c) plain MkDocs + Material,
+one page per article, no listings, no search. The posts and pages carry the paragraphs and
+headings of the briefings the cold build made (its title, date, topics as categories,
+places as tags), as Markdown. The three builds run in turn, --peer-rounds times (the first
+build of each round rotates), each in a fresh process; the table gives the median of each.
+
 Results accumulate in bench/out/results.json (one entry per measurement, with the
 command that made it); the "## Build" section of BENCHMARKS.md is rewritten from them
 (other sections are left alone) and printed.
@@ -66,6 +75,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate_corpus  # noqa: E402
+import yaml  # noqa: E402
 
 STAGES = ["read", "clean+describe+prices", "classify", "registry", "related", "render"]
 LISTING_DIRS = ("briefings", "topics", "places", "actors", "archive")
@@ -80,6 +90,9 @@ TARGET_INDEX_S = 30.0   # issue 5: what search indexing adds to a 10,000-briefin
 TARGET_INDEX_MB = 3072  # issue 5: and its memory
 TARGET_GROWTH_SLACK = 0.05  # a stage "grows as n log n" when its exponent is within this of n log n's
 TARGET_GROWTH_MIN_SHARE = 0.01  # a stage under this share of the pipeline is timed too briefly to judge
+TARGET_PEER_BLOG = 0.7    # the full build against Material's blog + tags + search
+TARGET_PEER_PLAIN = 3.0   # and against plain one-page-per-article MkDocs
+PEERS_HEADING = "## Build against the tools a user would pick instead"
 
 # Runs one build or one pipeline in a fresh process; argv: mode project site out.json [pages_out]
 TIMED_BUILD = r'''
@@ -370,6 +383,172 @@ def run_full(n: int, seed: int, work: Path, rebuild: bool, index_cost: bool = Fa
     return result
 
 
+# --- the peers: what a user would build the same archive with instead --------------------
+
+_PARA = re.compile(r'<p id="p\d+" class="bd-para"><a class="bd-para__num"[^>]*>[^<]*</a> (.*)</p>$')
+_TAG = re.compile(r"<[^>]+>")
+
+
+def peer_articles(pages: Path) -> list[dict]:
+    """The briefings of a cold build (the generated pages it wrote), each as a title, a date,
+    categories (its topics), tags (its places) and its body as Markdown: its headings and
+    paragraphs, the text as the briefing shows it (links to places and actors dropped)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    out = []
+    for page in sorted((pages / "briefings").glob("*/index.md")):
+        text = page.read_text(encoding="utf-8")
+        if not text.startswith("---\n"):
+            continue
+        front, body = text[4:].split("\n---\n", 1)
+        rec = (yaml.load(front, Loader=loader) or {}).get("briefing")
+        if not rec:
+            continue
+        lines = []
+        for line in body.split("\n"):
+            if line.startswith("## ") and line not in ("## Related briefings", "## Cite this briefing"):
+                lines.append(line)
+            elif m := _PARA.match(line):
+                lines.append(_TAG.sub("", m.group(1)))
+        date = rec.get("date") or "2000-01-01"
+        date = (date + "-01-01")[:10] if len(date) == 4 else (date + "-01")[:10] if len(date) == 7 else date
+        out.append({"slug": page.parent.name, "title": rec["title"], "date": date,
+                    "categories": [t["name"] for t in rec.get("topics") or []],
+                    "tags": [t["name"] for t in rec.get("regions") or []], "body": "\n\n".join(lines)})
+    return out
+
+
+_PEER_THEME = {"name": "material", "font": False, "language": "en"}
+_PEER_MARKDOWN = [{"toc": {"permalink": True}}, "attr_list", "admonition", "tables"]
+
+
+def make_peer(dest: Path, kind: str, articles: list[dict]) -> Path:
+    """A project of the same articles: "blog" (Material's blog, tags and search plugins, one
+    post an article) or "plain" (Material, one page an article, no listings, no search)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    docs = dest / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Briefings\n\nThe archive's articles.\n", encoding="utf-8")
+    cfg: dict = {"site_name": "Briefings", "site_url": SITE_URL, "use_directory_urls": True, "theme": _PEER_THEME,
+                 "markdown_extensions": _PEER_MARKDOWN}
+    if kind == "blog":
+        cfg["plugins"] = [{"blog": {"blog_dir": "blog", "archive": True, "categories": True,
+                                    "pagination_per_page": 50, "post_date_format": "long"}},
+                          {"tags": {}}, {"search": {}}]
+        cfg["nav"] = [{"Home": "index.md"}, {"Blog": "blog/index.md"}, {"Tags": "tags.md"}]
+        (docs / "blog" / "posts").mkdir(parents=True)
+        (docs / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
+        (docs / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+        for a in articles:
+            meta = {"date": _dt.date.fromisoformat(a["date"]), "categories": a["categories"], "tags": a["tags"]}
+            (docs / "blog" / "posts" / f"{a['slug']}.md").write_text(
+                "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+                + f"# {a['title']}\n\n{a['body']}\n", encoding="utf-8")
+    else:
+        cfg["plugins"] = []
+        cfg["nav"] = [{"Home": "index.md"}]
+        cfg["not_in_nav"] = "/briefings/"
+        (docs / "briefings").mkdir()
+        for a in articles:
+            (docs / "briefings" / f"{a['slug']}.md").write_text(f"# {a['title']}\n\n{a['body']}\n", encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dest
+
+
+def _cold(project: Path) -> None:
+    """Back to a first build: no site, no build cache, no URL registry."""
+    shutil.rmtree(project / "site", ignore_errors=True)
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    (project / "hooks" / "registry" / "urls.yml").unlink(missing_ok=True)
+    shutil.rmtree(project / "hooks" / "registry" / "versions", ignore_errors=True)
+
+
+def run_peers(n: int, seed: int, work: Path, rounds: int = 3) -> dict:
+    """This project's cold build, Material's blog + tags + search and plain MkDocs on the
+    same articles, `rounds` times in turn (the first of each round rotating)."""
+    base, project, gen_s = fresh_project("peers", n, seed, work, "cold build (and the peers' articles)")
+    pages = base / "pages"
+    first = timed("full", project, project / "site", base, pages_out=pages, log_name="ours-0")
+    articles = peer_articles(pages)
+    shutil.rmtree(pages)
+    peers = {"blog": make_peer(base / "blog", "blog", articles), "plain": make_peer(base / "plain", "plain", articles)}
+    runs: dict[str, list[dict]] = {"ours": [first], "blog": [], "plain": []}
+    print(f"[peers {n}] ours {first['wall_s']:.1f} s ({len(articles)} articles for the peers)", flush=True)
+    order = ["blog", "plain", "ours"]
+    for i in range(rounds):
+        for kind in order[i % 3:] + order[:i % 3]:
+            if kind == "ours" and i == 0:
+                continue  # the first build above
+            if kind == "ours":
+                _cold(project)
+                info = timed("full", project, project / "site", base, log_name=f"ours-{i}")
+            else:
+                shutil.rmtree(peers[kind] / "site", ignore_errors=True)
+                info = timed("plain", peers[kind], peers[kind] / "site", base, log_name=f"{kind}-{i}")
+            runs[kind].append(info)
+            print(f"[peers {n}] round {i + 1}: {kind} {info['wall_s']:.1f} s, {info['maxrss_mb']:.0f} MB", flush=True)
+    sites = {"ours": measure_site(project / "site")}
+    for kind, proj in peers.items():
+        sites[kind] = measure_site(proj / "site")
+        shutil.rmtree(proj / "site", ignore_errors=True)
+    return {"kind": "peers", "size": n, "seed": seed, "generate_s": gen_s, "articles": len(articles),
+            "runs": runs, "sites": sites}
+
+
+def _median_run(runs: list[dict]) -> dict:
+    ok = sorted((r for r in runs if r.get("ok")), key=lambda r: r["wall_s"])
+    return ok[(len(ok) - 1) // 2] if ok else {"wall_s": float("nan"), "maxrss_mb": float("nan")}
+
+
+def render_peers(results: dict) -> str:
+    rows = sorted((r for r in results["entries"].values() if r["kind"] == "peers"), key=lambda r: r["size"])
+    if not rows:
+        return ""
+    m = results.get("machine", {})
+    lines = [PEERS_HEADING, "",
+             f"Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('ram_gb')} GB RAM, shared and noisy; "
+             f"Python {m.get('python')}, MkDocs {m.get('mkdocs')}, Material {m.get('material')}.", "",
+             "Commands (date, command):", ""]
+    for d, c in sorted({(r["date"], r["command"]) for r in rows}):
+        lines.append(f"- {d}: `{c}`")
+    lines += ["",
+              "The same generated articles built three ways (`run_peers` in `bench/run_benchmark.py`): **ours**, this "
+              "project's cold `mkdocs build` (pipeline, every listing, feed, export and redirect, and its Pagefind "
+              "index); **blog**, Material for MkDocs' `blog` plugin (dates, categories from the topics, archive, "
+              "pagination of 50) with its `tags` (the places) and `search` plugins, one post per article; **plain**, "
+              "MkDocs + Material, one page per article, no listings, no search. Posts and pages hold each briefing's "
+              "headings and paragraphs as Markdown. Each build runs in a fresh process; the three take turns "
+              "(the first of each round rotates); seconds are the median run, the other runs in brackets; "
+              "RSS is that run's peak (the build process).", "",
+              "| briefings | runs | ours s | blog s | plain s | **ours / blog** | **ours / plain** | peak RSS MB (ours / blog / plain) | HTML files (ours / blog / plain) |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    targets_out = []
+    for r in rows:
+        med = {k: _median_run(v) for k, v in r["runs"].items()}
+        def cell(k):
+            others = sorted(x["wall_s"] for x in r["runs"][k] if x.get("ok") and x is not med[k])
+            return f"{med[k]['wall_s']:.1f}" + (f" ({', '.join(f'{x:.1f}' for x in others)})" if others else "")
+        rb, rp = med["ours"]["wall_s"] / med["blog"]["wall_s"], med["ours"]["wall_s"] / med["plain"]["wall_s"]
+        lines.append(f"| {r['size']:,} | {min(len(v) for v in r['runs'].values())} | {cell('ours')} | {cell('blog')} | "
+                     f"{cell('plain')} | **{rb:.2f}** | **{rp:.2f}** | "
+                     + " / ".join(f"{med[k]['maxrss_mb']:,.0f}" for k in ("ours", "blog", "plain")) + " | "
+                     + " / ".join(f"{r['sites'][k]['html_pages']:,}" for k in ("ours", "blog", "plain")) + " |")
+        targets_out.append(f"At {r['size']:,}: ours / blog {rb:.2f} (target {TARGET_PEER_BLOG}) → "
+                           + ("met" if rb <= TARGET_PEER_BLOG else "**missed**")
+                           + f"; ours / plain {rp:.2f} (target {TARGET_PEER_PLAIN:g}) → "
+                           + ("met" if rp <= TARGET_PEER_PLAIN else "**missed**")
+                           + f"; peak memory {med['ours']['maxrss_mb']:,.0f} MB (target {TARGET_RSS_MB:,}) → "
+                           + ("met" if med["ours"]["maxrss_mb"] <= TARGET_RSS_MB else "**missed**"))
+    lines.append("")
+    for r in rows:  # each round's own ratios: the three builds of a round ran under much the same load
+        rounds = zip(r["runs"]["ours"], r["runs"]["blog"], r["runs"]["plain"])
+        lines.append(f"Each round at {r['size']:,} (ours / blog, ours / plain): "
+                     + "; ".join(f"{o['wall_s'] / b['wall_s']:.2f}, {o['wall_s'] / p['wall_s']:.2f}"
+                                 for o, b, p in rounds if o.get("ok") and b.get("ok") and p.get("ok")) + ".")
+    lines += ["", "Targets:", ""] + [f"- {t}" for t in targets_out]
+    return "\n".join(lines) + "\n"
+
+
 def run_pipeline(n: int, seed: int, work: Path) -> dict:
     base, project, gen_s = fresh_project("pipeline", n, seed, work, "build_corpus")
     info = timed("pipeline", project, project / "site", base, log_name="pipeline")
@@ -511,6 +690,8 @@ def exponent(t1: float, t2: float, n1: int, n2: int) -> str:
 
 def render_report(results: dict) -> str:
     full = sorted((r for r in results["entries"].values() if r["kind"] == "full"), key=lambda r: r["size"])
+    if not full and not any(r["kind"] in ("pipeline", "serve") for r in results["entries"].values()):
+        return ""
     pipe = sorted((r for r in results["entries"].values() if r["kind"] == "pipeline"), key=lambda r: r["size"])
     serve = sorted((r for r in results["entries"].values() if r["kind"] == "serve"), key=lambda r: r["size"])
     m = results.get("machine", {})
@@ -715,14 +896,28 @@ def growth_targets(pipe: list) -> list[str]:
             + ("met" if not over else f"**missed** ({', '.join(over)})")]
 
 
-def write_section(path: Path, section: str) -> None:
+def write_section(path: Path, section: str, heading: str = "## Build") -> None:
+    """Put `section` in place of the one under `heading` (or at the end)."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"(?ms)^## Build\n.*?(?=^## |\Z)")
+    pattern = re.compile(rf"(?ms)^{re.escape(heading)}\n.*?(?=^## |\Z)")
+    build = re.compile(r"(?ms)^## Build\n.*?(?=^## |\Z)")
     if pattern.search(text):
         text = pattern.sub(lambda _: section.rstrip() + "\n\n", text, count=1)
+    elif heading != "## Build" and (m := build.search(text)):  # beside the build table
+        text = text[:m.end()] + section.rstrip() + "\n\n" + text[m.end():]
     else:
         text = text.rstrip() + "\n\n" + section.rstrip() + "\n"
     path.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def _write_report(path: Path, results: dict) -> None:
+    """The "## Build" section and the peers' section, each from the results it has."""
+    report = render_report(results)
+    if report:
+        write_section(path, report)
+    peers = render_peers(results)
+    if peers:
+        write_section(path, peers, PEERS_HEADING)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -737,6 +932,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ratio-rounds", type=int, default=0,
                     help="at sizes from --index-cost-min: this many more pairs of builds with no search index on "
                          "either side (ours, plain MkDocs), alternating which goes first")
+    ap.add_argument("--peer-sizes", type=int, nargs="*", default=[],
+                    help="this build against Material's blog + tags + search and plain MkDocs, on the same articles")
+    ap.add_argument("--peer-rounds", type=int, default=3, help="runs of each of the three builds (median)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", type=Path, default=HERE / "out", help="scratch folder (default bench/out/, git-ignored)")
     ap.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
@@ -760,13 +958,15 @@ def main(argv: list[str] | None = None) -> int:
             results["entries"] = {**json.loads(store.read_text())["entries"], **results["entries"]}
         results["entries"][key] = entry
         store.write_text(json.dumps(results, indent=1))
-        write_section(a.output, render_report(results))
+        _write_report(a.output, results)
 
     if a.report_only:
-        a.sizes, a.pipeline_sizes, a.serve_size = [], [], 0
+        a.sizes, a.pipeline_sizes, a.serve_size, a.peer_sizes = [], [], 0, []
     for n in a.sizes:
         save(f"full:{n}", run_full(n, a.seed, work, rebuild=n <= a.rebuild_max, index_cost=n >= a.index_cost_min,
                                    ratio_rounds=a.ratio_rounds))
+    for n in a.peer_sizes:
+        save(f"peers:{n}", run_peers(n, a.seed, work, a.peer_rounds))
     for n in a.pipeline_sizes:
         save(f"pipeline:{n}", run_pipeline(n, a.seed, work))
     if a.serve_size:
@@ -776,11 +976,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / f"full-{n}", ignore_errors=True)
         for n in a.pipeline_sizes:
             shutil.rmtree(work / f"pipeline-{n}", ignore_errors=True)
+        for n in a.peer_sizes:
+            shutil.rmtree(work / f"peers-{n}", ignore_errors=True)
         if a.serve_size:
             shutil.rmtree(work / f"serve-{a.serve_size}", ignore_errors=True)
-    report = render_report(results)
-    write_section(a.output, report)
-    print(report)
+    _write_report(a.output, results)
+    print(render_report(results) + "\n" + render_peers(results))
     print(f"(written to {a.output})")
     return 0
 

@@ -14,7 +14,13 @@ on_files       add the generated pages and exports to the build (read from the b
                change. `mkdocs build` starts the render here: the pages are made in a worker
                process in the order MkDocs reads them, while MkDocs renders those made
 on_env         wait for the exports made last, before MkDocs copies them
-on_page_content   park the page's HTML in a temporary file until the page is written, and
+on_page_read_source  a generated page is handed over as the pipeline's worker made it for
+                  MkDocs (pipeline.Settings.mkdocs_pages, render.for_mkdocs): the front matter
+                  the templates read, and only the page's headings (and any other Markdown)
+                  to convert, each run of HTML blocks a placeholder paragraph
+on_page_markdown  that page's front matter
+on_page_content   first (before any plugin) put the HTML blocks in place of their
+                  placeholders; last, park the page's HTML in a temporary file until the page is written, and
                   drop its Markdown: MkDocs would otherwise hold the whole site in memory;
                   hand a briefing's HTML to the search index, which indexes a part of the
                   briefings (on the second core) as soon as all its briefings are rendered
@@ -30,6 +36,7 @@ on_serve       watch the source articles and the editorial data
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -38,7 +45,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 _HOOKS = Path(__file__).resolve().parent
@@ -47,6 +54,7 @@ if str(_HOOKS) not in sys.path:
 
 from briefdesk import home  # noqa: E402
 from briefdesk import publish  # noqa: E402
+from briefdesk import render  # noqa: E402
 from briefdesk import search  # noqa: E402
 from briefdesk import sitetree  # noqa: E402
 from briefdesk.cache import BuildCache  # noqa: E402
@@ -127,7 +135,8 @@ def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     briefdesk_config(config.extra.get("briefdesk"), config.config_file_path)  # fails on a wrong key
     # the same settings `python -m hooks.briefdesk export-site` makes from mkdocs.yml
-    settings = sitetree.settings_from_config(root, config.site_url, config.site_name, config.extra)
+    settings = sitetree.settings_from_config(root, config.site_url, config.site_name, config.extra,
+                                             mkdocs_pages=True)
     _state["settings"] = settings
     _state["part_size"] = sitetree.part_size(config.extra)
     return config
@@ -258,10 +267,49 @@ def _fill_placeholders(files: Files, config, corpus: Corpus, settings: Settings)
     filled.finish()
 
 
+def on_page_read_source(page, config):
+    """A generated page as the pipeline made it for MkDocs: its headings (and any other
+    Markdown) to convert, and its HTML blocks, put back in on_page_content. None (MkDocs
+    reads the page itself) for the hand-written pages and the few generated ones the split
+    is not sure of."""
+    corpus = _state.get("corpus")
+    if not isinstance(page.file, PackedFile) or not isinstance(corpus, Corpus):
+        return None
+    try:
+        made = corpus.mkdocs_pages.get(page.file.src_uri)
+    except RuntimeError as exc:  # the render failed: say so in one line
+        raise PluginError(f"briefings: {exc}") from None
+    if not made:
+        return None
+    made = json.loads(made)
+    _state.setdefault("made", {})[page.file.src_uri] = made
+    return made["markdown"]  # no front matter: MkDocs reads none (on_page_markdown sets it)
+
+
+def on_page_markdown(markdown, page, config, files):
+    made = _state.get("made", {}).get(page.file.src_uri)
+    if made is not None:
+        page.meta = made["meta"]
+    return markdown
+
+
+@event_priority(100)
+def _fill_blocks(html, page, config, files):
+    """Before any plugin sees the page: its HTML blocks in their places, the HTML
+    Python-Markdown would have made of the whole page."""
+    made = _state.get("made", {}).pop(page.file.src_uri, None)
+    if made is None:
+        return html
+    try:
+        return render.fill_blocks(html, made["blocks"])
+    except ValueError as exc:
+        raise PluginError(f"briefings: {page.file.src_uri}: {exc}") from None
+
+
 # Parking the HTML runs after every plugin's on_page_content and taking it back before any
 # plugin's on_page_context, so plugins (Material's search, say) see the page as usual.
 @event_priority(-100)
-def on_page_content(html, page, config, files):
+def _park_content(html, page, config, files):
     spool = _state.get("spool")
     if spool is None:
         spool = _state["spool"] = Spool()
@@ -273,6 +321,9 @@ def on_page_content(html, page, config, files):
             index.add_page(page.file.dest_uri, html, page.title or "")
         index.poll()  # a part whose briefings are all rendered is indexed now
     return ""
+
+
+on_page_content = CombinedEvent(_fill_blocks, _park_content)
 
 
 @event_priority(100)
@@ -325,6 +376,7 @@ def on_post_build(config):
 
 
 def _close_spool() -> None:
+    _state.pop("made", None)
     spool = _state.pop("spool", None)
     if spool is not None:
         spool.close()

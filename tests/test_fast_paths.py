@@ -240,3 +240,83 @@ def test_rules_joined_only_when_nothing_changes():
     for _ in range(3000):
         s = "".join(rng.choice("abcxyABCXY") for _ in range(rng.randrange(4)))
         assert bool(joined.fullmatch(s)) == any(r.regex.fullmatch(s) for r in singles), s
+
+
+# --- render.for_mkdocs: MkDocs converts the headings, the HTML blocks are put back -------
+
+import sys  # noqa: E402
+
+import markdown  # noqa: E402
+import pytest  # noqa: E402
+from mkdocs.utils import meta as mkdocs_meta  # noqa: E402
+
+# the site's markdown_extensions as MkDocs hands them to Python-Markdown (with its built-ins)
+_MD_EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition"]
+_MD_CONFIGS = {"toc": {"permalink": True}}
+
+
+def _convert(text: str) -> tuple[str, list]:
+    md = markdown.Markdown(extensions=_MD_EXTENSIONS, extension_configs=_MD_CONFIGS)
+    return md.convert(text), getattr(md, "toc_tokens", [])
+
+
+def _as_before(page: str) -> None:
+    """MkDocs' reading of the whole page, against the split page filled back."""
+    made = render.for_mkdocs(page)
+    if made is None:
+        return
+    body, meta = mkdocs_meta.get_data(page)
+    whole, toc = _convert(body)
+    part, part_toc = _convert(made["markdown"])
+    assert render.fill_blocks(part, made["blocks"]) == whole
+    assert part_toc == toc
+    assert {k: meta[k] for k in render.MKDOCS_META if k in meta} == {k: v for k, v in made["meta"].items()
+                                                                    if k != "briefing"}
+    assert bool(made["meta"].get("briefing")) == bool(meta.get("briefing"))
+
+
+def test_pages_for_mkdocs_convert_to_what_the_whole_page_converts_to(tmp_path):
+    from conftest import SEEDS, copy_project
+    sys.path.insert(0, str(SEEDS.parents[0] / "bench"))
+    from generate_corpus import generate
+    from briefdesk.pipeline import Settings, build_corpus
+
+    project = copy_project(tmp_path / "p", with_seeds=True)
+    generate(60, 3, project / "source_articles")
+    corpus = build_corpus(Settings.for_project(project, registry_path=tmp_path / "urls.yml"))
+    split = 0
+    for src, page in corpus.pages.items():
+        _as_before(page)
+        split += render.for_mkdocs(page) is not None
+    assert split >= 0.9 * len(corpus.pages)  # nearly every page: briefings and listings
+    for b in corpus.briefings:  # the front matter the render hands over is the one read back from the page
+        page = corpus.pages[b.page_path]
+        assert render.for_mkdocs(page, render.front_matter_data(b, record=False)) == render.for_mkdocs(page)
+    assert SEEDS.is_dir()
+
+
+TRICKY_BLOCKS = [
+    "# Title", "## A heading", "## Related briefings", "## Cite &#35;1 {: .x}", "Some *Markdown* with [a link](x.md).",
+    '<p id="p1" class="bd-para">text &amp; <a href="x">more</a></p>', "<p>a</p><p>b</p>", "<div>a</div> tail",
+    "<p>a</p>\n<p>b</p>", "<div><div>x</div></div>", "<div>a</div><div>b</div>", "<ul><li>a</li></ul>",
+    "<span>inline</span>", "<p>unclosed", "<hr>", "<pre>x\n\ny</pre>", "<details><summary>s</summary><p>x</p></details>",
+    "- a list\n- of two", "    indented code", "<dl><div>x</div></dl>", "text\n<p>html after text</p>",
+    "<p>html</p>\ntext after", "<nav class=\"x\"><a href=\"y\">z</a></nav>", "bdhtmlblock0z", "<table><tr><td>1</td></tr></table>",
+    "> quote", "<div>\n<p>x</p>\n</div>", "<script>x</script>", "<P>upper</P>",
+]
+
+
+def test_for_mkdocs_on_tricky_pages():
+    rng = random.Random(11)
+    for _ in range(1500):
+        blocks = [rng.choice(TRICKY_BLOCKS) for _ in range(rng.randrange(1, 9))]
+        seps = ["\n\n", "\n\n\n", "\n\n"]
+        body = blocks[0] + "".join(rng.choice(seps) + b for b in blocks[1:]) + rng.choice(["\n", "", "\n\n"])
+        front = rng.choice(['---\ntitle: "T"\n---\n', "---\ntitle: T\ndescription: d\nbriefing:\n  id: x\n  url: y\n---\n\n"])
+        page = front + body
+        _as_before(page)
+
+
+def test_fill_blocks_refuses_a_page_whose_placeholders_do_not_match():
+    with pytest.raises(ValueError):
+        render.fill_blocks("<p>bdhtmlblock0z</p>\n<p>bdhtmlblock0z</p>", ["<p>x</p>"])

@@ -238,6 +238,11 @@ class PackPages(_Writable, Mapping[str, str]):
         self._append(src, data, digest)
         return True
 
+    def unchanged(self, src: str, text: str) -> bool:
+        """Is this the text the last build wrote for this file?"""
+        entry = self._previous.get(src)
+        return entry is not None and entry[2] == hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
     def changed(self, src: str) -> bool:
         """Is this file new, or different from the last build's?"""
         entry = self._previous.get(src)

@@ -61,6 +61,8 @@ class Settings:
     # a build-cache folder for the generated pages (see output.py); None keeps them in memory
     # (what a build keeps for the next in this process is the BuildCache build_corpus is given)
     pages_dir: Path | None = None
+    # also make each page as the MkDocs hooks hand it over (render.for_mkdocs, in Corpus.mkdocs_pages)
+    mkdocs_pages: bool = False
 
     @classmethod
     def for_project(cls, root: Path, **overrides: Any) -> "Settings":
@@ -83,6 +85,9 @@ class Corpus:
     pages: Mapping[str, str] = field(default_factory=dict)  # MemoryPages or PackPages
     assets: Mapping[str, str] = field(default_factory=dict)
     heads: Mapping[str, str] = field(default_factory=dict)  # page source path -> extra <head> HTML
+    # with Settings.mkdocs_pages: page source path -> the page as MkDocs is handed it (JSON of
+    # render.for_mkdocs), or "" when MkDocs reads the page itself
+    mkdocs_pages: Mapping[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # problems that do not refuse an article
     timings: dict[str, float] = field(default_factory=dict)
     files_seen: int = 0
@@ -301,16 +306,27 @@ class RenderInputs:
     rules: CleanRules
 
 
-def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, str], dict[str, str]]:
-    """One briefing's page, earlier versions, head tags and citation files, and its line
-    or entry in each of the whole archive's files (briefings.json and .csv, cite/all.*).
-    ``job``: (briefing, RenderInputs)."""
+def _for_mkdocs(pages: dict[str, str], settings: Settings, metas: dict[str, dict] | None = None) -> dict[str, str]:
+    """Each page as the MkDocs hooks hand it over (see render.for_mkdocs): made here, in the
+    render's worker, so that MkDocs' own loop converts only the pages' headings. ``metas``:
+    the briefings' front matter as MkDocs is given it (not read back from the pages)."""
+    if not settings.mkdocs_pages:
+        return {}
+    made = {src: render.for_mkdocs(text, (metas or {}).get(src)) for src, text in pages.items()}
+    return {src: json.dumps(m, ensure_ascii=False, separators=(",", ":")) if m else "" for src, m in made.items()}
+
+
+def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """One briefing's page, earlier versions, head tags and citation files, its line
+    or entry in each of the whole archive's files (briefings.json and .csv, cite/all.*),
+    and its pages as MkDocs is handed them. ``job``: (briefing, RenderInputs)."""
     b, inputs = job
     settings, site = inputs.settings, inputs.site
     pages: dict[str, str] = {}
     heads: dict[str, str] = {}
     assets: dict[str, str] = {}
     srcs = briefing_sources(b)
+    metas = {srcs[0]: render.front_matter_data(b, record=False)}  # the front matter MkDocs is handed
     rec = citing.record(b, settings)
     pages[srcs[0]] = render.render_page(b, citing.box_html(b, site, rec, b.url), render.version_note(b),
                                             canonical=rec["url"])
@@ -320,13 +336,14 @@ def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, st
                *citing.archive_entry(b, site, rec, assets))
     for old, src in zip(b.versions, srcs[1:]):
         ob = _earlier_version(b, old, settings, inputs.rules)
+        metas[src] = render.front_matter_data(ob, record=False)
         vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None)
         pages[src] = render.render_page(
             ob, citing.box_html(ob, site, vrec, old["url"], version=old["version"]),
             render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"])
         heads[src] = citing.head_html(ob, site, vrec)
         assets.update(citing.downloads(ob, site, vrec, version=old["version"]))
-    return entries, pages, heads, assets
+    return entries, pages, heads, assets, _for_mkdocs(pages, settings, metas)
 
 
 def _pickled(obj: Any) -> bytes:
@@ -374,13 +391,14 @@ def _editorial_digest(editorial_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _reuse_render(rendered: dict, key: str | None, pages, heads, assets) -> bool:
+def _reuse_render(rendered: dict, key: str | None, pages, heads, assets, mkdocs_pages) -> bool:
     hit = rendered.get(key) if key else None
     if hit is None:
         return False
     _, page_srcs, head_srcs, asset_dests = hit
     return (all(pages.keep(s) for s in page_srcs) and all(heads.keep(s) for s in head_srcs)
-            and all(assets.keep(s) for s in asset_dests))
+            and all(assets.keep(s) for s in asset_dests)
+            and (mkdocs_pages is None or all(mkdocs_pages.keep(s) for s in page_srcs)))
 
 
 def render_all(corpus: Corpus, settings: Settings, cache: BuildCache | None = None) -> None:
@@ -395,7 +413,10 @@ _JSON_EXPORT, _CSV_EXPORT = "data/briefings.json", "data/briefings.csv"
 def _render_job(job) -> Any:
     """A briefing's render (see _render_briefing), or a listing page's Markdown."""
     kind, what, inputs = job
-    return _render_briefing((what, inputs)) if kind == "briefing" else what[1]()
+    if kind == "briefing":
+        return _render_briefing((what, inputs))
+    page = what[1]()
+    return page, _for_mkdocs({what[0]: page}, inputs.settings).get(what[0])
 
 
 class Rendering:
@@ -428,9 +449,14 @@ class Rendering:
         if settings.pages_dir:
             pages, assets = PackPages(settings.pages_dir, "pages"), PackPages(settings.pages_dir, "assets")
             heads = PackPages(settings.pages_dir, "heads")
+            mkdocs_pages = PackPages(settings.pages_dir, "mkdocs") if settings.mkdocs_pages else None
         else:
             pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
+            mkdocs_pages = MemoryPages() if settings.mkdocs_pages else None
         corpus.pages, corpus.heads, corpus.assets = pages, heads, assets
+        self.mkdocs_pages = mkdocs_pages
+        if mkdocs_pages is not None:
+            corpus.mkdocs_pages = mkdocs_pages
         self.caching = incremental and isinstance(pages, PackPages)
         if self.caching:
             editorial = _editorial_digest(settings.editorial_dir)
@@ -470,6 +496,8 @@ class Rendering:
         made_later += [*citing.ARCHIVE_DOWNLOADS, _JSON_EXPORT, _CSV_EXPORT]
         if isinstance(pages, PackPages):
             pages.expect(self.page_sources)
+            if isinstance(mkdocs_pages, PackPages):
+                mkdocs_pages.expect(self.page_sources)
             heads.expect(src for b in corpus.briefings for src in briefing_sources(b))
             assets.expect(made_later)
         # the exports that need no render: made now
@@ -493,7 +521,8 @@ class Rendering:
         """What is left to make (briefings not carried over, listings), in the order
         their pages are listed in ``order`` (by default: briefings, then listings)."""
         corpus, inputs, rendered = self.corpus, self.inputs, self.cache.rendered
-        self._reused = [self.caching and _reuse_render(rendered, key, corpus.pages, corpus.heads, corpus.assets)
+        self._reused = [self.caching and _reuse_render(rendered, key, corpus.pages, corpus.heads, corpus.assets,
+                                                       self.mkdocs_pages)
                         for key in self.keys]
         jobs = [("briefing", b, inputs) for b, hit in zip(corpus.briefings, self._reused) if not hit]
         if not self.caching:  # with a Memo to keep, listings are made here (_collect), not in a worker
@@ -522,7 +551,7 @@ class Rendering:
             self.corpus.timings["render in background"] = time.perf_counter() - self._started
         except BaseException as exc:  # handed to whoever waits: pages, wait()
             self.error = exc
-            for out in (self.corpus.pages, self.corpus.heads, self.corpus.assets):
+            for out in (self.corpus.pages, self.corpus.heads, self.corpus.assets, self.mkdocs_pages):
                 if isinstance(out, PackPages):
                     out.fail(exc)
 
@@ -551,15 +580,16 @@ class Rendering:
         for i, hit in enumerate(self._reused):
             if hit:
                 entries[i] = rendered[self.keys[i]][0]
+        mkdocs_pages = self.mkdocs_pages
         for kind, what, _ in jobs:
             made = next(results)
             if kind != "briefing":
-                pages.put(what[0], made)
+                self._put_page(what[0], *made)
                 continue
-            briefing_entries, briefing_pages, briefing_heads, briefing_assets = made
+            briefing_entries, briefing_pages, briefing_heads, briefing_assets, for_mkdocs = made
             i = index[what.page_path]
             for src, text in briefing_pages.items():
-                pages.put(src, text)
+                self._put_page(src, text, for_mkdocs.get(src))
             heads.update(briefing_heads)
             assets.update(briefing_assets)
             entries[i] = briefing_entries
@@ -572,7 +602,11 @@ class Rendering:
             rendered.clear()
             rendered.update(kept)
             for src, make in self.listings.items():
-                pages.put(src, make())
+                page = make()
+                if mkdocs_pages is not None and pages.unchanged(src, page) and mkdocs_pages.keep(src):
+                    pages.put(src, page)  # its form for MkDocs carried over: the same page makes the same
+                else:
+                    self._put_page(src, page, _for_mkdocs({src: page}, self.settings).get(src))
         assets.update(citing.archive_downloads([e[2:] for e in entries]))
         assets[_JSON_EXPORT] = export.json_lines_array(e[0] for e in entries)
         assets[_CSV_EXPORT] = export.csv_table(e[1] for e in entries)
@@ -580,8 +614,14 @@ class Rendering:
         missing = [src for src in self.asset_sources if src not in assets]
         if missing:
             raise RuntimeError(f"expected files not made: {', '.join(missing[:5])}")
-        for out in (pages, heads, assets, memo):
+        for out in (pages, heads, assets, memo, *([mkdocs_pages] if mkdocs_pages is not None else [])):
             out.finish()
+
+    def _put_page(self, src: str, page: str, for_mkdocs: str | None) -> None:
+        """A page, and first (a reader of the pages waits for the page) its form for MkDocs."""
+        if self.mkdocs_pages is not None:
+            self.mkdocs_pages.put(src, for_mkdocs or "")
+        self.corpus.pages.put(src, page)
 
 
 def _earlier_version(b: Briefing, old: dict, settings: Settings, rules: CleanRules) -> Briefing:

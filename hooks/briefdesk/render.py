@@ -15,6 +15,7 @@ import functools
 import re
 from typing import Any
 
+import markdown
 import yaml
 
 from .model import Briefing
@@ -88,14 +89,20 @@ def front_matter_record(b: Briefing) -> dict[str, Any]:
 
 
 def front_matter(b: Briefing) -> str:
+    return "---\n" + yaml_dump(front_matter_data(b)) + "---\n"
+
+
+def front_matter_data(b: Briefing, record: bool = True) -> dict[str, Any]:
+    """The page's front matter; without ``record``, of `briefing` only its id and url (what
+    MkDocs is handed: see for_mkdocs)."""
     data: dict[str, Any] = {
         "title": h(b.title) + (f" (version {b.version})" if b.superseded_by else ""),
         "description": h(b.summary),
-        "briefing": front_matter_record(b),
+        "briefing": front_matter_record(b) if record else {"id": b.id, "url": b.url},
     }
     if b.superseded_by:
         data["superseded"] = True
-    return "---\n" + yaml_dump(data) + "---\n"
+    return data
 
 
 def yaml_dump(data: dict[str, Any]) -> str:
@@ -500,3 +507,107 @@ def render_page(b: Briefing, citation_box: str = "", version_note: str = "", pag
         neighbours_html(b, url) if not b.superseded_by else "",
     ]
     return "\n".join(p for p in parts if p)
+
+
+# --- the page as MkDocs is handed it -----------------------------------------------------
+#
+# A generated page is mostly HTML blocks, which Python-Markdown would parse back tag by tag
+# (its raw-HTML handling runs Python's html.parser over every one) only to put them into the
+# page unchanged. `for_mkdocs` splits a page the pipeline made into what MkDocs must still
+# convert (the headings, which get their ids, permalinks and table-of-contents entries, and
+# any other Markdown) and the HTML blocks, each run of them left as one placeholder
+# paragraph; `fill_blocks` puts the blocks back into the HTML MkDocs made of the rest, as
+# Python-Markdown would have put them (tests/test_fast_paths.py compares the two). The front
+# matter MkDocs is given is the part its templates and hooks read (`MKDOCS_META`). The page
+# itself (full front matter, real Markdown) stays what `python -m hooks.briefdesk write` and
+# `export-site` write for other engines.
+
+# what mkdocs.utils.meta.get_data takes for front matter
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# the front matter the site's templates (docs/overrides) and hooks read; of `briefing`,
+# only that it is one (and which)
+MKDOCS_META = ("title", "description", "superseded")
+_BRIEFING_META = ("id", "url")
+# block-level tags whose raw blocks Python-Markdown copies through as they are (not those
+# it reads as CDATA, nor the void ones)
+_RAW_TAGS = frozenset(markdown.util.BLOCK_LEVEL_ELEMENTS) - {"pre", "script", "style", "textarea", "hr", "math"}
+_RAW_START = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
+_PLACEHOLDER = "bdhtmlblock{}z"
+_PLACEHOLDER_P = re.compile(r"<p>bdhtmlblock(\d+)z</p>")
+
+
+@functools.lru_cache(maxsize=64)
+def _tag_re(tag: str) -> re.Pattern:
+    return re.compile(rf"<(/?){tag}[\s>]")
+
+
+def _raw_line(line: str) -> bool:
+    """One block-level element that fills the line: Python-Markdown keeps such a line as it
+    is (a second element on the line, or text after it, it would move to a line of its own)."""
+    m = _RAW_START.match(line)
+    if m is None or m.group(1) not in _RAW_TAGS or not line.endswith(f"</{m.group(1)}>"):
+        return False
+    depth = 0
+    end = len(line) - len(m.group(1)) - 3
+    for t in _tag_re(m.group(1)).finditer(line):
+        depth += -1 if t.group(1) else 1
+        if depth == 0:
+            return t.start() == end
+    return False
+
+
+def for_mkdocs(page: str, meta: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The page as the MkDocs hooks hand it over: ``meta`` (the front matter MkDocs uses),
+    ``markdown`` (the Markdown, each run of HTML blocks a placeholder paragraph) and
+    ``blocks`` (each placeholder's HTML). None when the page has anything this split is not
+    sure of (MkDocs then reads the page as it is). ``meta``: the page's front matter when
+    the caller has it (``front_matter_data(b, record=False)``), not read again."""
+    m = _FRONT_MATTER.match(page)
+    if m is None:
+        return None
+    if meta is None:
+        meta = yaml.load(m.group(1), Loader=_LOADER)
+    body = page[m.end():].lstrip("\n")
+    if not isinstance(meta, dict) or "\t" in body or "\r" in body or "\x02" in body or "\x03" in body or \
+            "```" in body or "~~~" in body or ("\n " in body and re.search(r"(?m)^[ ]+$", body)) or body.startswith(" "):
+        return None
+    out: list[str] = []
+    blocks: list[str] = []
+    run: list[str] = []
+    for block in re.split(r"\n{2,}", body.strip("\n")):
+        if block.startswith("<") and all(_raw_line(line) for line in block.split("\n")):
+            run.append(block)
+            continue
+        if run:
+            out.append(_PLACEHOLDER.format(len(blocks)))
+            blocks.append("\n\n".join(run) + "\n")  # a raw block followed by a blank line keeps one "\n"
+            run = []
+        if "<" in block or "bdhtmlblock" in block:
+            return None  # HTML left to MkDocs (an unclosed block would swallow what follows), or a placeholder's look-alike
+        out.append(block)
+    if run:
+        out.append(_PLACEHOLDER.format(len(blocks)))
+        blocks.append("\n\n".join(run))  # the end of the page: Python-Markdown strips what follows
+    if not blocks:
+        return None
+    kept = {k: meta[k] for k in MKDOCS_META if k in meta}
+    if "briefing" in meta:
+        record = meta["briefing"]
+        kept["briefing"] = {k: record[k] for k in _BRIEFING_META if k in record} if isinstance(record, dict) else record
+    return {"meta": kept, "markdown": "\n\n".join(out) + "\n", "blocks": blocks}
+
+
+def fill_blocks(html: str, blocks: list[str]) -> str:
+    """The HTML MkDocs made of ``for_mkdocs``'s Markdown, with the blocks in their places."""
+    used = 0
+
+    def put(m: re.Match) -> str:
+        nonlocal used
+        used += 1
+        return blocks[int(m.group(1))]
+
+    filled = _PLACEHOLDER_P.sub(put, html)
+    if used != len(blocks):
+        raise ValueError(f"{len(blocks)} HTML blocks, {used} placeholders found")
+    return filled
