@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def run_one(corpus: Path, size: int) -> dict:
-    from briefdesk import classify, parallel
+    from briefdesk import parallel
+    from briefdesk.labels import classify
 
     files = sorted(corpus.glob("*.txt"))[:size]
     jobs = []

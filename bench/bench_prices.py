@@ -21,7 +21,9 @@ sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT))
 
 from bench.generate_corpus import generate  # noqa: E402
-from briefdesk import pricedata, pricepages, prices, taxonomy  # noqa: E402
+from briefdesk.labels import pricedata, prices, taxonomy  # noqa: E402
+from briefdesk.pages import pricepages
+from briefdesk.pages import price_records
 from briefdesk.pipeline import Settings, build_corpus  # noqa: E402
 
 
@@ -73,7 +75,7 @@ def main(argv=None) -> int:
         index = pricepages.PriceIndex(corpus.briefings, settings)
         made = [f() for f in pricepages.pages(index, p.vocab, settings.per_page).values()]
         made += [pricepages.place_html(index, p.vocab, pid) for pid in sorted(index.by_place)]
-        made += [pricedata.table_html(b, b.url) for b in corpus.briefings]
+        made += [price_records.table_html(b, b.url) for b in corpus.briefings]
         made += [index.json(), index.csv()]
         rendering = time.perf_counter() - t1
         n = len(corpus.briefings)

@@ -1,4 +1,4 @@
-"""Benchmark for hooks/briefdesk/related.py (not a test: run it by hand).
+"""Benchmark for hooks/briefdesk/labels/related.py (not a test: run it by hand).
 
     python bench/bench_related.py                       # 1,000 / 10,000 / 100,000
     python bench/bench_related.py --sizes 1000 10000 --workers 2
@@ -39,7 +39,7 @@ TOPIC_WEIGHTS = [1.0 / (i + 1) for i in range(40)]
 
 def _docs(paths: list[Path]):
     from bench.generate_corpus import PLACES
-    from briefdesk.related import RelatedDoc
+    from briefdesk.labels.related import RelatedDoc
 
     place_re = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(PLACES, key=len, reverse=True)) + r")\b")
     docs = []
@@ -53,7 +53,7 @@ def _docs(paths: list[Path]):
 
 
 def run_one(corpus: Path, n: int, workers: int, settings_path: Path) -> dict:
-    from briefdesk.related import compute_related, load_settings
+    from briefdesk.labels.related import compute_related, load_settings
 
     settings = load_settings(settings_path)
     if workers is not None:

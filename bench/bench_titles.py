@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from briefdesk import describe, headline  # noqa: E402
+from briefdesk.source import describe, headline  # noqa: E402
 
 DEVSET = ROOT.parent / "shared" / "devset"
 

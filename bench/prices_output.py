@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT))
 
 from bench.generate_corpus import generate  # noqa: E402
-from briefdesk import classify, prices  # noqa: E402
-from briefdesk.clean import clean, load_rules  # noqa: E402
+from briefdesk.labels import classify, prices  # noqa: E402
+from briefdesk.source.clean import clean, load_rules  # noqa: E402
 
 EDITORIAL = ROOT / "hooks" / "editorial"
 DEVSET = ROOT.parent / "shared" / "devset"

@@ -120,7 +120,7 @@ if mode in ("full", "pipeline"):
         return corpus
     P.build_corpus = build_corpus
     if mode == "full" and os.environ.get("BENCH_NO_INDEX"):  # the same build without the search index
-        import briefdesk.search as S
+        import briefdesk.built.search as S
         S.PartedIndex.poll = lambda self: None
         S.PartedIndex.finish = lambda self: True
 t0 = time.perf_counter()
@@ -136,7 +136,7 @@ try:
         if mode == "plain" and hooks_for_search:  # the search index the full build makes, made the same way
             t = time.perf_counter()
             sys.path.insert(0, hooks_for_search)
-            from briefdesk import search
+            from briefdesk.built import search
             info["search_ok"] = bool(search.index_site(Path(site)))
             info["search_s"] = time.perf_counter() - t
     info["ok"] = True
@@ -710,7 +710,7 @@ def render_report(results: dict) -> str:
         lines += ["### Full builds against plain MkDocs", "",
                   "*Cold*: no URL registry, every URL new. *Rebuild*: the same build again with the registry. "
                   "*Baseline*: the same generated pages as plain Markdown in `docs/`, same theme and plugins, no hooks, "
-                  "then the same Pagefind indexing the hooks run (`briefdesk.search.index_site`); * marks a baseline run made "
+                  "then the same Pagefind indexing the hooks run (`briefdesk.built.search.index_site`); * marks a baseline run made "
                   "before the runner did that, with the full build's own Pagefind time added. "
                   "Times are of `mkdocs build` inside a fresh process (no interpreter start-up); RSS is the peak of that process.",
                   "",
@@ -735,7 +735,7 @@ def render_report(results: dict) -> str:
     if any(r["cold"].get("search_parts") for r in full):
         lines += ["### The search index in the build", "",
                   "Pagefind indexes the briefing pages in parts (`search_part_size`, 4,000), one part at a time, each as "
-                  "soon as MkDocs has rendered its briefings (hooks/briefdesk/search.py). *Waited*: the build's wait for the "
+                  "soon as MkDocs has rendered its briefings (hooks/briefdesk/built/search.py). *Waited*: the build's wait for the "
                   "last parts once every page is written. *Without index*: the same cold build with Pagefind switched "
                   "off, run just after (the build still lays out and stages each briefing's search document, so it is "
                   "slower than a build with no search at all); the difference is what indexing adds (two runs on a "

@@ -52,17 +52,17 @@ _HOOKS = Path(__file__).resolve().parent
 if str(_HOOKS) not in sys.path:
     sys.path.insert(0, str(_HOOKS))
 
-from briefdesk import home  # noqa: E402
-from briefdesk import publish  # noqa: E402
-from briefdesk import render  # noqa: E402
-from briefdesk import search  # noqa: E402
+from briefdesk.pages import home  # noqa: E402
+from briefdesk.built import publish  # noqa: E402
+from briefdesk.pages import render  # noqa: E402
+from briefdesk.built import search  # noqa: E402
 from briefdesk import sitetree  # noqa: E402
 from briefdesk.cache import BuildCache  # noqa: E402
-from briefdesk.clean import RulesError  # noqa: E402
+from briefdesk.source.clean import RulesError  # noqa: E402
 from briefdesk.output import FolderPages, PackPages  # noqa: E402
 from briefdesk.pipeline import Corpus, Settings, build_corpus  # noqa: E402
-from briefdesk.registry import RegistryError  # noqa: E402
-from briefdesk.spool import Spool  # noqa: E402
+from briefdesk.publishing.registry import RegistryError  # noqa: E402
+from briefdesk.built.spool import Spool  # noqa: E402
 
 # Under the "mkdocs" namespace, so that `mkdocs build --strict` counts these warnings.
 log = logging.getLogger("mkdocs.hooks.briefings")

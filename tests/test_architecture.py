@@ -197,6 +197,45 @@ def package_caches(package: Path) -> dict[str, list[str]]:
     return {name: caches for name, path in module_names(package).items() if (caches := mutable_caches(path))}
 
 
+# The stage folders in pipeline order, after the shared modules at the top of the package
+# ("": model, text, output, cache, parallel). A module imports only from its own folder, the shared
+# modules and earlier stages; the modules that drive the stages (pipeline, sitetree,
+# evaluate, __main__) may import any stage, and no stage imports them.
+STAGES = ["", "source", "labels", "publishing", "pages", "built"]
+DRIVERS = {"pipeline", "sitetree", "evaluate", "__main__"}
+
+
+def stage_of(module: str) -> str:
+    return module.split(".")[0] if "." in module else ""
+
+
+def backward_imports(graph: dict[str, set[str]], stages: list[str] = STAGES,
+                     drivers: set[str] = DRIVERS) -> list[tuple[str, str]]:
+    """(importer, imported) pairs that point up the pipeline: a stage importing a later
+    stage or a driver, or a shared top-level module importing any stage."""
+    order = {s: i for i, s in enumerate(stages)}
+    bad = []
+    for mod, targets in sorted(graph.items()):
+        if mod in drivers or mod == "" or mod in stages:
+            continue
+        for t in sorted(targets):
+            if t in drivers or (stage_of(t) in order and stage_of(mod) in order
+                                and order[stage_of(t)] > order[stage_of(mod)]):
+                bad.append((mod, t))
+    return bad
+
+
+def test_stage_folders_exist():
+    folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert folders == set(STAGES[1:]), folders
+    unplaced = {m for m in module_names(PACKAGE) if "." not in m and m not in DRIVERS | folders | {""}}
+    assert unplaced == {"model", "text", "output", "parallel", "cache"}, unplaced
+
+
+def test_imports_point_down_the_pipeline():
+    assert backward_imports(import_graph(PACKAGE)) == []
+
+
 def test_no_import_cycle():
     cycles = import_cycles(import_graph(PACKAGE))
     assert cycles == [], f"import cycles among hooks/briefdesk modules: {cycles}"
@@ -214,7 +253,7 @@ def test_no_import_cycle():
 #
 # Not listed because they are not caches of a build: compiled constants (patterns, tables
 # filled at import) and functools.lru_cache memos of pure functions of their arguments
-# (render._quoted_short, listing.pager_html, render._terms_pattern), whose answers do not
+# (pages.render._quoted_short, pages.listing.pager_html, pages.render._terms_pattern), whose answers do not
 # depend on any build.
 ALLOWED = {"parallel": ["_JOB"]}
 
@@ -239,4 +278,6 @@ def test_the_checks_catch_a_cycle_and_a_cache(tmp_path):
         "def count():\n    global _N\n    _N += 1\n    return _CONST['x'] in _ALL and _TABLE['y']\n")
     (pkg / "e.py").write_text("import briefdesk.d\nfrom . import d\n")
     assert import_cycles(import_graph(pkg)) == [["a", "b", "sub.c"]]
+    # sub.c (a stage) imports a, a shared module: fine; a shared module importing a stage is not
+    assert backward_imports(import_graph(pkg), stages=["", "sub"], drivers=set()) == [("b", "sub.c")]
     assert package_caches(pkg) == {"d": ["_HANDED", "_N", "_ORDER", "_SEEN"]}

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from briefdesk import cite
+from briefdesk.pages import cite
 
 # ---------------------------------------------------------------- fixtures
 

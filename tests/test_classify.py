@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from briefdesk import classify as C
-from briefdesk.classify import VocabularyError, apply_overrides, classify, load_vocabulary
+from briefdesk.labels import classify as C
+from briefdesk.labels.classify import VocabularyError, apply_overrides, classify, load_vocabulary
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EDITORIAL = ROOT / "hooks" / "editorial"

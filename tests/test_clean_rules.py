@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefdesk.clean import clean, load_rules, parse_stated_date
+from briefdesk.source.clean import clean, load_rules, parse_stated_date
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = load_rules(ROOT / "hooks" / "editorial" / "boilerplate.yml")

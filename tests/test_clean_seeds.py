@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from briefdesk.clean import clean, load_rules
-from briefdesk.describe import describe
-from briefdesk.read import discover
+from briefdesk.source.clean import clean, load_rules
+from briefdesk.source.describe import describe
+from briefdesk.source.read import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = load_rules(ROOT / "hooks" / "editorial" / "boilerplate.yml")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefdesk.clean import clean, load_rules
-from briefdesk.heuristics import date_line, find_date, tag_line
+from briefdesk.source.clean import clean, load_rules
+from briefdesk.source.heuristics import date_line, find_date, tag_line
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = load_rules(ROOT / "hooks" / "editorial" / "boilerplate.yml")
@@ -226,7 +226,7 @@ def _articles(texts: list[str], host: str = "news.example.org"):
 
 
 def test_a_line_many_of_an_outlets_articles_have_is_its_boilerplate():
-    from briefdesk.clean import clean_article, recurring_by_article
+    from briefdesk.source.clean import clean_article, recurring_by_article
 
     slogan = "Support independent reporting from inside North Korea"
     rare = "Prices were gathered by our reporters"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from briefdesk import headline
-from briefdesk.clean import clean, load_rules
-from briefdesk.describe import derive_title, describe
-from briefdesk.read import discover
+from briefdesk.source import headline
+from briefdesk.source.clean import clean, load_rules
+from briefdesk.source.describe import derive_title, describe
+from briefdesk.source.read import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT.parent / "shared" / "devset"  # real third-party articles: read here, never copied in

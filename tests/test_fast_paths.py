@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from briefdesk import read
+from briefdesk.source import read
 
 # characters that make text handling go wrong: the ones the code looks for, their
 # neighbours, line and paragraph separators, controls, combining marks, astral characters
@@ -38,7 +38,7 @@ import math  # noqa: E402
 
 import yaml  # noqa: E402
 
-from briefdesk import render  # noqa: E402
+from briefdesk.pages import render  # noqa: E402
 
 TRICKY_STRINGS = [
     "", " ", "  ", "a", "-", "--", "---", "--- a", "...", "....", "?", "? a", "?a", ":", ": a", ":a", "a:", "a: b",
@@ -176,7 +176,7 @@ def test_briefing_front_matter_as_before(tmp_path):
 import dataclasses  # noqa: E402
 import re  # noqa: E402
 
-from briefdesk import clean  # noqa: E402
+from briefdesk.source import clean  # noqa: E402
 
 BOILERPLATE_LINES = [
     "Please direct any comments or questions about this article to dailynkenglish@uni-media.net.",

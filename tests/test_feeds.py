@@ -15,7 +15,8 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-from briefdesk import feeds, publish
+from briefdesk.built import publish
+from briefdesk.pages import feeds
 from briefdesk.pipeline import Settings, build_corpus
 from conftest import ROOT, SEEDS
 
@@ -161,7 +162,7 @@ def test_json_feed_1_1(corpus):
 
 def test_topic_feeds_hold_that_topic_only(corpus):
     c, settings = corpus
-    from briefdesk.taxonomy import load_vocabulary
+    from briefdesk.labels.taxonomy import load_vocabulary
 
     vocab, _ = load_vocabulary(settings.editorial_dir)
     for tid, topic in vocab.topics.items():

@@ -9,8 +9,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from briefdesk.clean import clean, load_rules
-from briefdesk.describe import describe
+from briefdesk.source.clean import clean, load_rules
+from briefdesk.source.describe import describe
 from briefdesk.model import RefusedError, SourceArticle
 from conftest import copy_project, mkdocs_build
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 from briefdesk import pipeline  # noqa: E402
 from briefdesk.cache import BuildCache  # noqa: E402
 from briefdesk.output import FolderPages, PackPages  # noqa: E402
-from briefdesk.spool import Spool  # noqa: E402
+from briefdesk.built.spool import Spool  # noqa: E402
 
 
 # ------------------------------------------------------------------ the cache folder
@@ -184,7 +184,9 @@ def test_in_process_rebuilds_after_all_kinds_of_edits_match_cold_builds(tmp_path
     """Pieces kept between rebuilds (related briefings' term counts, listing entries, feeds,
     the archive's export lines and citation entries) never show in the output: after each
     kind of edit the pages and exports equal a cold build's, while most pieces are reused."""
-    from briefdesk import feeds, taxonomy
+    from briefdesk.labels import taxonomy
+    from briefdesk.pages import feeds
+    from briefdesk.pages import taxonomy_pages
 
     project = copy_project(tmp_path / "p", with_seeds=False)
     generate(61, 12, tmp_path / "more")
@@ -194,9 +196,9 @@ def test_in_process_rebuilds_after_all_kinds_of_edits_match_cold_builds(tmp_path
     cache = BuildCache()
     pipeline.build_corpus(settings, cache=cache)
     made = {"feeds": 0, "mentions": 0}
-    atom, mention = feeds.atom, taxonomy._mention_item
+    atom, mention = feeds.atom, taxonomy_pages._mention_item
     monkeypatch.setattr(feeds, "atom", lambda *a, **k: made.__setitem__("feeds", made["feeds"] + 1) or atom(*a, **k))
-    monkeypatch.setattr(taxonomy, "_mention_item",
+    monkeypatch.setattr(taxonomy_pages, "_mention_item",
                         lambda *a: made.__setitem__("mentions", made["mentions"] + 1) or mention(*a))
     articles = sorted((project / "source_articles").glob("*.txt"))
     topic = next(iter(taxonomy.load_vocabulary(project / "hooks" / "editorial")[0].topics))
@@ -279,7 +281,7 @@ def test_archive_files_from_each_briefings_entries_equal_the_formats_over_all_re
     import io
     import json
 
-    from briefdesk import cite, citing, export
+    from briefdesk.pages import cite, citing, export
 
     project = copy_project(tmp_path / "p")
     generate(25, 4, project / "source_articles")
@@ -412,7 +414,7 @@ def test_serve_dirty_shows_an_edit_and_keeps_serving_after_bad_input(tmp_path):
 def test_json_exports_parse_back_with_one_item_per_line():
     import json
 
-    from briefdesk.export import json_array, json_object_lines
+    from briefdesk.pages.export import json_array, json_object_lines
 
     cases = ([], [{}], [[]], [{"a": [], "b": {}, "c": "line\nbreak ’ \"q\"", "d": [1, {"e": None, "f": 1.5}]}, 3, "s", [1, [2, []]]])
     for items in cases:

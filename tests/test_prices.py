@@ -1,4 +1,4 @@
-"""Price extraction (hooks/briefdesk/prices.py): hand-written sentences of every shape,
+"""Price extraction (hooks/briefdesk/labels/prices.py): hand-written sentences of every shape,
 the vocabulary's validation, and the dev corpus's real price reports (read at test time
 from /work/shared/devset, third-party text never copied here; skipped when absent)."""
 
@@ -12,8 +12,8 @@ import pytest
 
 from conftest import ROOT
 
-from briefdesk import classify, prices
-from briefdesk.clean import clean, load_rules
+from briefdesk.labels import classify, prices
+from briefdesk.source.clean import clean, load_rules
 
 EDITORIAL = ROOT / "hooks" / "editorial"
 DEVSET = Path("/work/shared/devset")

@@ -196,7 +196,8 @@ def test_commodity_tables_are_paginated_and_the_build_is_deterministic(tmp_path)
 def test_rebuilds_in_one_process_extract_again_only_what_changed(tmp_path, monkeypatch):
     """`mkdocs serve`: after an edit of one article, and of prices.yml, the prices stage
     extracts again only what it must, and the output equals a cold build's."""
-    from briefdesk import pipeline, pricedata, prices
+    from briefdesk import pipeline
+    from briefdesk.labels import pricedata, prices
     from briefdesk.cache import BuildCache
 
     BRIEFINGS = sum(1 for name in ARTICLES if name.endswith(".txt"))

@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from briefdesk.classify import load_vocabulary
-from briefdesk.provmap import DEFAULT_CSS, province_map_svg, shade_step
+from briefdesk.labels.classify import load_vocabulary
+from briefdesk.pages.provmap import DEFAULT_CSS, province_map_svg, shade_step
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NS = "{http://www.w3.org/2000/svg}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefdesk.read import decode, discover
+from briefdesk.source.read import decode, discover
 from briefdesk.model import RefusedError
 
 ARTICLE = (

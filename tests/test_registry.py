@@ -116,7 +116,7 @@ TRICKY = ["plain", "with: colon", "- dash", "#hash", "null", "yes", "No", "1.0",
 def test_the_registry_file_gives_back_what_was_recorded(tmp_path):
     """The registry is written with libyaml's emitter when PyYAML has it: whatever the text of
     a URL, file name or note, it reads back the same, and writing it again changes nothing."""
-    from briefdesk.registry import Entry, Registry
+    from briefdesk.publishing.registry import Entry, Registry
 
     path = tmp_path / "urls.yml"
     entries = {f"id{i:02}": Entry(url=f"briefings/{v}/", source_file=v, previous_urls=[v, v + "x"], withdrawn=v or None,

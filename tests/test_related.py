@@ -7,8 +7,8 @@ import zlib
 import numpy as np
 import pytest
 
-from briefdesk import related as rel
-from briefdesk.related import Related, RelatedDoc, RelatedSettings, compute_related, load_settings, reason
+from briefdesk.labels import related as rel
+from briefdesk.labels.related import Related, RelatedDoc, RelatedSettings, compute_related, load_settings, reason
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 

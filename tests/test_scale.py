@@ -119,8 +119,9 @@ def test_no_page_links_to_an_unbounded_number_of_briefings(sites):
     per_page, home_latest = _settings(site)
     bound = max(per_page, home_latest) + 10  # related briefings, versions, pager and the like
     # prices link each figure shown to its briefing: bounded by the vocabularies and the
-    # chart's cap, not by the archive (hooks/briefdesk/pricepages.py)
-    from briefdesk import classify, pricedata, pricepages
+    # chart's cap, not by the archive (hooks/briefdesk/pages/pricepages.py)
+    from briefdesk.labels import classify, pricedata
+    from briefdesk.pages import pricepages
 
     commodities = len(pricedata.load_vocabulary(ROOT / "hooks" / "editorial").commodities)
     places = len(classify.load_vocabulary(ROOT / "hooks" / "editorial").places) + 1  # and "not stated"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefdesk import search
+from briefdesk.built import search
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>
 <div data-pagefind-body><h1>{title}</h1>

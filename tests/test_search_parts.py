@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from briefdesk import search
+from briefdesk.built import search
 
 from test_search_bundle import PAGE
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from briefdesk import parallel, pipeline, taxonomy
+from briefdesk import parallel, pipeline
+from briefdesk.labels import taxonomy
 from briefdesk.pipeline import Settings, build_corpus
 
 ROOT = Path(__file__).resolve().parents[1]

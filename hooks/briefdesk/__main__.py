@@ -126,8 +126,8 @@ def _index(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from .clean import RulesError
-    from .classify import VocabularyError
+    from .source.clean import RulesError
+    from .labels.classify import VocabularyError
     from .evaluate import CorpusError, evaluate, format_report
 
     settings = Settings.for_project(args.root.resolve())

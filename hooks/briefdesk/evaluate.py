@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import classify as cls
-from .clean import CleanRules, clean_article, load_rules, recurring_by_article
-from .describe import describe
+from .labels import classify as cls
+from .source.clean import CleanRules, clean_article, load_rules, recurring_by_article
+from .source.describe import describe
 from .model import RefusedError
-from .read import read_article
+from .source.read import read_article
 
 BODY_LABELS = frozenset({"body", "subhead", "table"})
 NOISE_LABELS = ("headline", "dek", "byline", "caption", "keyword", "footer", "other")

@@ -36,16 +36,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import cite, citing, export, feeds, listing, parallel, pricedata, pricepages, render, taxonomy, versions
-from . import publish
+from . import parallel
+from .built import publish
 from .cache import BuildCache
-from .output import MemoryPages, Memo, PackPages
-from .clean import CleanRules, clean_article, load_rules, recurring_by_article
-from .describe import describe
+from .labels import pricedata, taxonomy
 from .model import Briefing, Refusal, RefusedError, SourceArticle
-from .provmap import DEFAULT_CSS
-from .read import decode, discover
-from .registry import Assignment, Registry
+from .output import Memo, MemoryPages, PackPages
+from .pages import cite, citing, export, feeds, listing, price_records, pricepages, render, taxonomy_pages
+from .pages.provmap import DEFAULT_CSS
+from .publishing import versions
+from .publishing.registry import Assignment, Registry
+from .source.clean import CleanRules, clean_article, load_rules, recurring_by_article
+from .source.describe import describe
+from .source.read import decode, discover
 
 
 @dataclass
@@ -102,7 +105,7 @@ class Corpus:
         published = [{"source_file": b.source_file, "id": b.id, "url": b.url} for b in sorted(self.briefings, key=lambda b: b.source_file)]
         refused = [{"source_file": r.source_file, "reason": r.reason} for r in sorted(self.refusals, key=lambda r: r.source_file)]
         meta = [{"source_file": k, "metadata_for": v} for k, v in sorted(self.metadata_files.items())]
-        prices = pricedata.report(self.briefings)
+        prices = price_records.report(self.briefings)
         return {
             "files": self.files_seen,
             "published_count": len(published),
@@ -477,7 +480,7 @@ class Rendering:
         self.listings = {
             **listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings,
                                       settings.per_page, self.memo),
-            **taxonomy.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, self.memo,
+            **taxonomy_pages.taxonomy_pages(corpus.briefings, settings.editorial_dir, settings.per_page, self.memo,
                                       place_extra=functools.partial(pricepages.place_html, price_index, price_vocab),
                                       cache=cache),
             **pricepages.pages(price_index, price_vocab, settings.per_page),

@@ -40,7 +40,8 @@ from typing import Any
 
 import yaml
 
-from . import home, publish, search
+from .built import publish, search
+from .pages import home
 from .pipeline import Corpus, Settings
 
 CONFIG = "mkdocs.yml"
@@ -100,7 +101,7 @@ def part_size(extra: dict[str, Any] | None) -> int:
 
 
 def topics_404(corpus: Corpus, settings: Settings) -> list[dict[str, Any]]:
-    from .taxonomy import topic_counts
+    from .pages.taxonomy_pages import topic_counts
 
     return [{"url": f"topics/{tid}/", "label": label, "count": n}
             for tid, label, n in topic_counts(corpus.briefings, settings.editorial_dir, corpus.cache)]

@@ -30,10 +30,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
 
-from .model import Briefing
-from .output import Memo
-from .taxonomy import load_vocabulary
-from .text import format_date, h
+from ..model import Briefing
+from ..output import Memo
+from ..labels.taxonomy import load_vocabulary
+from ..text import format_date, h
 
 MAX_ENTRIES = 50
 UNKNOWN_DATE = "1970-01-01T00:00:00Z"

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .model import Briefing
+from ..model import Briefing
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 

@@ -9,8 +9,8 @@ import io
 import json
 from typing import Any, Iterable
 
-from .model import Briefing
-from .text import absolute_url
+from ..model import Briefing
+from ..text import absolute_url
 
 CSV_LIST_SEPARATOR = "; "
 FIELDS = (

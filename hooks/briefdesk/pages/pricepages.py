@@ -19,10 +19,12 @@ import math
 from collections import Counter, defaultdict
 from typing import Any, Callable, Sequence
 
-from . import cite, citing, pricedata
+from . import cite, citing
+from ..labels import pricedata
+from . import price_records
 from .listing import page_url, pager_html, url_to_src, _yaml_str
-from .model import Briefing
-from .text import format_date, h, md_inline, rel_url
+from ..model import Briefing
+from ..text import format_date, h, md_inline, rel_url
 
 BASE = "prices/"
 SERIES = 6
@@ -65,14 +67,14 @@ class PriceIndex:
         return hit
 
     def citation(self, o: dict[str, Any], b: Briefing) -> str:
-        return pricedata.citation(b, self.settings, o["paragraph"], self.citations[b.id])
+        return price_records.citation(b, self.settings, o["paragraph"], self.citations[b.id])
 
     def json(self) -> str:
-        return pricedata.json_export(pricedata.json_lines(b, self.settings, self.citations.get(b.id))
+        return price_records.json_export(price_records.json_lines(b, self.settings, self.citations.get(b.id))
                                      for b in _unique(b for _, b in self.items))
 
     def csv(self) -> str:
-        return pricedata.csv_export(pricedata.csv_rows(b, self.settings, self.citations.get(b.id))
+        return price_records.csv_export(price_records.csv_rows(b, self.settings, self.citations.get(b.id))
                                     for b in _unique(b for _, b in self.items))
 
 
@@ -131,7 +133,7 @@ def _source_cell(o: dict[str, Any], b: Briefing, from_url: str, index: PriceInde
 
 
 def _value(o: dict[str, Any]) -> str:
-    text = h(pricedata.format_value(o))
+    text = h(price_records.format_value(o))
     if o.get("earlier_figure"):
         text += ' <span class="bd-note">(earlier figure)</span>'
     return text
@@ -244,7 +246,7 @@ def chart(commodity, items, from_url: str) -> tuple[str, str]:
             parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="'
                          + " ".join(f"{px:.1f},{py:.1f}" for px, py, *_ in points) + '"/>')
         for px, py, o, b, n in points:
-            label = (f"{names[p]}, {format_date(o['date'])}: {pricedata.format_value(o)}"
+            label = (f"{names[p]}, {format_date(o['date'])}: {price_records.format_value(o)}"
                      + (f" (median of {n} figures)" if n > 1 else "") + f". {b.title}, ¶ {o['paragraph']}")
             parts.append(f'<a href="{h(_para_link(o, b, from_url))}"><circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" '
                          f'fill="{colour}" stroke="#fff" stroke-width="1"><title>{h(label)}</title></circle></a>')

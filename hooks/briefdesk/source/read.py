@@ -24,9 +24,9 @@ from typing import Any
 import ftfy
 import yaml
 
-from . import parallel
-from .model import Refusal, RefusedError, SourceArticle
-from .versions import git_blob_sha
+from .. import parallel
+from ..model import Refusal, RefusedError, SourceArticle
+
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 METADATA_SUFFIXES = (".yml", ".yaml")
@@ -426,3 +426,8 @@ def discover(source_dir: Path, kept: dict[tuple, SourceArticle | Refusal] | None
             del metadata_files[side_rel]
             refusals.append(Refusal(side_rel, f"metadata for {art_rel}, which was refused"))
     return ReadResult(articles=articles, refusals=refusals, metadata_files=metadata_files)
+
+
+def git_blob_sha(raw: bytes) -> str:
+    """The id git gives a file with these bytes (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()  # noqa: S324 - git's own id

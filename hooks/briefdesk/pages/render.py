@@ -18,10 +18,10 @@ from typing import Any
 import markdown
 import yaml
 
-from .model import Briefing
-from .pricedata import table_html
-from .search import variant_terms
-from .text import DATE_UNKNOWN, format_date, h, md_inline, rel_url
+from ..model import Briefing
+from .price_records import table_html
+
+from ..text import DATE_UNKNOWN, format_date, h, md_inline, rel_url
 
 # libyaml's emitter when PyYAML has it (about 10 times faster), the same output otherwise
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -365,7 +365,7 @@ def chips_html(b: Briefing, from_url: str) -> str:
 
 def search_terms_html(b: Briefing) -> str:
     """Other spellings of the briefing's places and actors (the gazetteer's variants), for
-    the search index only: hidden from view, indexed by Pagefind (hooks/briefdesk/search.py)."""
+    the search index only: hidden from view, indexed by Pagefind (hooks/briefdesk/built/search.py)."""
     terms = variant_terms(b)
     if not terms:
         return ""
@@ -611,3 +611,19 @@ def fill_blocks(html: str, blocks: list[str]) -> str:
     if used != len(blocks):
         raise ValueError(f"{len(blocks)} HTML blocks, {used} placeholders found")
     return filled
+
+
+def variant_terms(b) -> list[str]:
+    """Every spelling in the gazetteer (places.yml, actors.yml) of the briefing's places and
+    actors other than the name shown, deduplicated, in label order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for items in (b.regions, b.actors):
+        for it in items:
+            seen.add(it["name"].casefold())
+            for v in it.get("variants", ()):  # the label carries its spellings (taxonomy.classify_all)
+                key = v.casefold()
+                if key not in seen:
+                    seen.add(key)
+                    out.append(v)
+    return out

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from .listing import list_html
-from .taxonomy import province_map, topic_counts
-from .text import ALL_URL, h, rel_url
+from .taxonomy_pages import province_map, topic_counts
+from ..text import ALL_URL, h, rel_url
 
 _PLACEHOLDER = re.compile(r"<!--\s*briefdesk:([a-z-]+)\s*-->")
 

@@ -13,12 +13,12 @@ Dates come from SOURCE_DATE_EPOCH when it is set (reproducible builds), else tod
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import subprocess
 from pathlib import Path
 
-from .model import Briefing
+from ..model import Briefing
+from ..source.read import git_blob_sha
 
 
 def today() -> str:
@@ -26,11 +26,6 @@ def today() -> str:
     if epoch and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
     return dt.date.today().isoformat()
-
-
-def git_blob_sha(raw: bytes) -> str:
-    """The id git gives a file with these bytes (`git hash-object`)."""
-    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()  # noqa: S324 - git's own id
 
 
 def _from_git(blob: str, cwd: Path) -> bytes | None:

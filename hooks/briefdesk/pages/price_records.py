@@ -1,13 +1,6 @@
-"""The prices stage in the pipeline, and what it publishes besides the pages.
-
-extract_for   a briefing's observations and the figures left out (prices.extract), in
-              the per-article map with cleaning and describing; unchanged briefings
-              reuse the last build's with their description (the describe cache key
-              holds the two vocabularies' digest), so `mkdocs serve` rebuilds do not
-              extract again
-records       the observations as researchers get them (data/prices.json, .csv): each
-              with its briefing's address, the paragraph's and a citation with "¶ n"
-table_html    the "Prices in this briefing" table on a briefing page
+"""What the prices stage publishes besides the price pages: the observations as researchers
+get them (data/prices.json, .csv), each with its briefing's address, the paragraph's and a
+citation with "¶ n"; the "Prices in this briefing" table on a briefing page.
 
 Everything is in the briefings' order (newest first), then the text's: same corpus,
 same bytes.
@@ -16,54 +9,14 @@ same bytes.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import cite, citing, prices
-from .cache import BuildCache, editorial_data
+from . import cite, citing
 from .export import json_lines_array
-from .model import Briefing
-from .text import absolute_url, format_date, h, rel_url
-
-PRICES_JSON, PRICES_CSV = "data/prices.json", "data/prices.csv"
-
-def load_vocabulary(editorial_dir: Path, cache: BuildCache | None = None) -> prices.PriceVocabulary:
-    """prices.yml's goods, currencies and units; with a build cache, parsed again only when
-    the file changes."""
-    path = Path(editorial_dir) / "prices.yml"
-    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
-    return editorial_data(cache, ("prices", str(editorial_dir)), digest, lambda: prices.load_vocabulary(editorial_dir))
-
-
-@dataclass(frozen=True)
-class Pricing:
-    """What extraction reads besides the briefing: the goods and the gazetteer, and a
-    digest of both (part of the describe stage's cache key)."""
-
-    vocab: prices.PriceVocabulary
-    gazetteer: Any
-    digest: str
-
-
-def pricing(editorial_dir: Path, gazetteer: Any, gdigest: str, cache: BuildCache | None = None) -> Pricing:
-    """``gazetteer``: the labels' vocabulary (taxonomy.load_vocabulary), with its digest."""
-    vocab = load_vocabulary(editorial_dir, cache)
-    return Pricing(vocab, gazetteer, hashlib.sha256(f"{vocab.digest}\0{gdigest}".encode()).hexdigest())
-
-
-def extract_for(b: Briefing, p: Pricing) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """A briefing's observations and the figures left out (prices.extract), made in the
-    per-article map right after it is described: the paragraphs and the date it states
-    are all it needs, so no other pass over the corpus (and no other pool) is made."""
-    found = prices.extract(b.id, b.clean.paragraphs, b.date, p.vocab, p.gazetteer)
-    return found.observations, found.left_out
-
-
-# --------------------------------------------------------------------------- exports
+from ..model import Briefing
+from ..text import absolute_url, format_date, h, rel_url
 
 FIELDS = ("id", "briefing", "paragraph", "commodity", "commodity_name", "kind", "value", "value_high", "qualifier",
           "currency", "unit", "unit_stated", "place_id", "place_name", "date", "date_source", "previous_value",
@@ -144,9 +97,6 @@ def report(briefings: Sequence[Briefing]) -> tuple[int, dict[str, list[dict[str,
     count = sum(len(b.prices) for b in briefings)
     left = {b.id: [dict(x) for x in b.prices_left_out] for b in sorted(briefings, key=lambda b: b.id) if b.prices_left_out}
     return count, left
-
-
-# --------------------------------------------------------------------------- the briefing page
 
 
 def format_value(o: dict[str, Any]) -> str:

@@ -1082,7 +1082,7 @@ def _bench(editorial_dir: Path | None = None, rounds: int = 50, repeats: int = 7
     best of ``repeats`` runs of ``rounds`` calls (the minimum filters out a busy machine)."""
     import time
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     vocab = load_vocabulary(editorial_dir or root / "hooks" / "editorial")
     paras: list[str] = []
     for f in sorted((root / "source_articles").glob("*.txt")):

@@ -20,7 +20,7 @@ import yaml
 from dateutil import parser as dateparser
 
 from . import heuristics
-from .model import Block, CleanText, Removed, SourceArticle
+from ..model import Block, CleanText, Removed, SourceArticle
 
 CREDIT_ZONE_BLOCKS = 6  # credits are looked for in the first and last blocks only
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 
-from .model import Briefing
-from .output import Memo
-from .text import ALL_URL, format_date, h, md_inline, rel_url
+from ..model import Briefing
+from ..output import Memo
+from ..text import ALL_URL, format_date, h, md_inline, rel_url
 
 
 def page_url(base: str, number: int) -> str:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import cite, export
-from .model import Briefing
-from .text import absolute_url, h, rel_url
+from ..model import Briefing
+from ..text import absolute_url, h, rel_url
 
 STYLES = (("chicago", "Chicago (author-date)"), ("apa", "APA 7"), ("mla", "MLA 9"))
 ACCESS_FORMAT = {"chicago": "mdy", "apa": "mdy", "mla": "dmy"}

@@ -48,8 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import Briefing
-from .text import ALL_URL
+from ..model import Briefing
+from ..text import ALL_URL
 
 BUNDLE_DIR = "pagefind"
 # Parts of a briefing page that are not the briefing: labels, paragraph numbers, permalink
@@ -553,19 +553,3 @@ def choose_warmup(out: Path) -> str | None:
 
 
 # --------------------------------------------------------------------------- variants
-
-
-def variant_terms(b) -> list[str]:
-    """Every spelling in the gazetteer (places.yml, actors.yml) of the briefing's places and
-    actors other than the name shown, deduplicated, in label order."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for items in (b.regions, b.actors):
-        for it in items:
-            seen.add(it["name"].casefold())
-            for v in it.get("variants", ()):  # the label carries its spellings (taxonomy.classify_all)
-                key = v.casefold()
-                if key not in seen:
-                    seen.add(key)
-                    out.append(v)
-    return out

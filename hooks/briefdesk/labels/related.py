@@ -53,7 +53,7 @@ import numpy as np
 import scipy.sparse as sp
 import yaml
 
-from . import parallel
+from .. import parallel
 
 __all__ = [
     "RelatedDoc",

@@ -11,7 +11,7 @@ from functools import lru_cache
 from slugify import slugify
 
 from . import headline
-from .model import Briefing, CleanText, RefusedError, SourceArticle
+from ..model import Briefing, CleanText, RefusedError, SourceArticle
 
 WORDS_PER_MINUTE = 200
 DERIVED_TITLE_CHARS = headline.MAX_CHARS

@@ -1,0 +1,1 @@
+"""Labels stage: classify briefings (topics, places, actors), relate them, extract prices."""

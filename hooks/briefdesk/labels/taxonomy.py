@@ -1,0 +1,133 @@
+"""Classify and link stages over the corpus (their pages: `pages/taxonomy_pages.py`).
+
+classify  each briefing's topics, places and actors from its cleaned text (with the
+          evidence), editors' metadata adding or removing labels (`classify.py`)
+link      related briefings with their reasons (`related.py`)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from . import classify as cls
+from .. import parallel
+from . import related as rel
+from ..cache import BuildCache, editorial_data
+from ..model import Briefing, Refusal
+
+KIND_DIRS = {"topics": "topics/", "places": "places/", "actors": "actors/"}
+MENTION_SNIPPET = 240
+
+
+def editorial_digest(editorial_dir: Path, names: tuple[str, ...]) -> str:
+    h_ = hashlib.sha256()
+    for name in names:
+        p = editorial_dir / name
+        h_.update(p.read_bytes() if p.exists() else b"")
+    return h_.hexdigest()
+
+
+def load_vocabulary(editorial_dir: Path, cache: BuildCache | None = None) -> tuple[cls.Vocabulary, str]:
+    """The topics, places and actors (and their digest); with a build cache, parsed again
+    only when one of the three files changed."""
+    digest = editorial_digest(editorial_dir, ("topics.yml", "places.yml", "actors.yml"))
+    vocab = editorial_data(cache, ("vocabulary", str(editorial_dir)), digest,
+                           lambda: cls.load_vocabulary(editorial_dir))
+    return vocab, digest
+
+
+def _label_dict(label: cls.Label, category: str, vocab: cls.Vocabulary) -> dict[str, Any]:
+    """A label as the pages use it: with its page's URL and, for places and actors, the
+    gazetteer's other spellings of its name (for the search index)."""
+    d = label.as_dict()
+    d["url"] = f"{KIND_DIRS[category]}{label.id}/"
+    if category != "topics":
+        entry = vocab.entry(category, label.id)
+        d["variants"] = tuple(entry.variants) if entry is not None else ()
+    return d
+
+
+PARALLEL_MIN: int | None = None  # None: parallel.MIN_ITEMS
+
+
+def _classify_job(job: tuple[cls.Vocabulary, list[str], list[str], str]) -> cls.Labels:
+    vocab, paragraphs, captions, title = job
+    return cls.classify(vocab, paragraphs, captions, title=title)
+
+
+def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[Refusal],
+                 cache: BuildCache | None = None) -> list[Briefing]:
+    """Label every briefing; an editor's label that the vocabulary lacks refuses the article.
+    With a build cache, a briefing whose key (text, title, overrides, vocabulary) is in
+    ``cache.labels`` takes the label dicts made for it before: the builds (and the briefings)
+    with that key share them and only read them."""
+    vocab, digest = load_vocabulary(editorial_dir, cache)
+    known = cache.labels if cache is not None else {}
+    keys, overrides = [], []
+    for b in briefings:
+        add = {c: b.metadata.get(k, []) for c, k in (("topics", "topics"), ("places", "regions"), ("actors", "actors"))}
+        remove = {c: b.metadata.get(k, []) for c, k in
+                  (("topics", "exclude_topics"), ("places", "exclude_regions"), ("actors", "exclude_actors"))}
+        overrides.append(({k: v for k, v in add.items() if v}, {k: v for k, v in remove.items() if v}))
+        keys.append(hashlib.sha256("\0".join([b.content_hash, digest, json.dumps([add, remove], sort_keys=True),
+                                              b.title]).encode()).hexdigest())
+    misses = [i for i, key in enumerate(keys) if key not in known]
+    fresh = parallel.ordered_map(
+        _classify_job,
+        [(vocab, briefings[i].clean.paragraphs, briefings[i].clean.captions, briefings[i].title) for i in misses],
+        PARALLEL_MIN,
+    )
+    computed = dict(zip(misses, fresh))
+    kept = []
+    for i, b in enumerate(briefings):
+        labels = known.get(keys[i])
+        if labels is None:
+            try:
+                found = cls.apply_overrides(computed[i], overrides[i][0], overrides[i][1], vocab)
+            except cls.VocabularyError as exc:
+                refusals.append(Refusal(b.source_file, f"{exc} (add it to hooks/editorial or fix the id)"))
+                continue
+            labels = known[keys[i]] = (
+                [_label_dict(lb, "topics", vocab) for lb in found.topics],
+                [_label_dict(lb, "places", vocab) for lb in found.places],
+                [_label_dict(lb, "actors", vocab) for lb in found.actors],
+            )
+        b.topics, b.regions, b.actors = list(labels[0]), list(labels[1]), list(labels[2])
+        kept.append(b)
+    return kept
+
+
+def link_related(briefings: list[Briefing], editorial_dir: Path, cache: BuildCache | None = None) -> None:
+    """Each briefing's related briefings; with a build cache, the texts' term counts are
+    kept in ``cache.term_counts`` (see ``related.compute_related``)."""
+    settings = rel.load_settings(editorial_dir / "related.yml")
+    docs = [
+        rel.RelatedDoc(
+            id=b.id,
+            text=" ".join(b.clean.paragraphs),
+            topics=tuple(t["id"] for t in b.topics),
+            places=tuple(p["id"] for p in b.regions),
+            date=b.date,
+        )
+        for b in briefings
+    ]
+    result = rel.compute_related(docs, settings, k=settings.k,
+                                 kept=cache.term_counts if cache is not None else None)
+    by_id = {b.id: b for b in briefings}
+    topic_names = {t["id"]: t["name"] for b in briefings for t in b.topics}
+    place_names = {p["id"]: p["name"] for b in briefings for p in b.regions}
+    for b in briefings:
+        b.related = [
+            {
+                "id": r.id,
+                "url": by_id[r.id].url,
+                "title": by_id[r.id].title,
+                "score": r.score,
+                "reason": rel.reason(r, topic_names, place_names),
+            }
+            for r in result.get(b.id, [])
+            if r.id in by_id
+        ]

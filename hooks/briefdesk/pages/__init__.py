@@ -1,0 +1,1 @@
+"""Pages stage: briefing pages, listings, taxonomy and price pages, feeds, citations, exports."""

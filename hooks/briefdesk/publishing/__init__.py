@@ -1,0 +1,1 @@
+"""Publishing stage: stable URLs (the registry) and versions of revised articles."""

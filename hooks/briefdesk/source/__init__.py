@@ -1,0 +1,1 @@
+"""Source stage: read an article file, clean it, describe it (title, dates, credits)."""
