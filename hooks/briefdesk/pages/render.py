@@ -88,6 +88,12 @@ def front_matter_record(b: Briefing) -> dict[str, Any]:
     }
 
 
+# the front matter the site's templates (docs/overrides) and hooks read; of `briefing`,
+# only that it is one (and which)
+MKDOCS_META = ("title", "description", "superseded")
+BRIEFING_META = ("id", "url")
+
+
 def front_matter(b: Briefing) -> str:
     return "---\n" + yaml_dump(front_matter_data(b)) + "---\n"
 
@@ -98,7 +104,7 @@ def front_matter_data(b: Briefing, record: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {
         "title": h(b.title) + (f" (version {b.version})" if b.superseded_by else ""),
         "description": h(b.summary),
-        "briefing": front_matter_record(b) if record else {"id": b.id, "url": b.url},
+        "briefing": front_matter_record(b) if record else {k: getattr(b, k) for k in BRIEFING_META},
     }
     if b.superseded_by:
         data["superseded"] = True
@@ -525,10 +531,6 @@ def render_page(b: Briefing, citation_box: str = "", version_note: str = "", pag
 # what mkdocs.utils.meta.get_data takes for front matter
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# the front matter the site's templates (docs/overrides) and hooks read; of `briefing`,
-# only that it is one (and which)
-MKDOCS_META = ("title", "description", "superseded")
-_BRIEFING_META = ("id", "url")
 # block-level tags whose raw blocks Python-Markdown copies through as they are (not those
 # it reads as CDATA, nor the void ones)
 _RAW_TAGS = frozenset(markdown.util.BLOCK_LEVEL_ELEMENTS) - {"pre", "script", "style", "textarea", "hr", "math"}
@@ -594,7 +596,7 @@ def for_mkdocs(page: str, meta: dict[str, Any] | None = None) -> dict[str, Any] 
     kept = {k: meta[k] for k in MKDOCS_META if k in meta}
     if "briefing" in meta:
         record = meta["briefing"]
-        kept["briefing"] = {k: record[k] for k in _BRIEFING_META if k in record} if isinstance(record, dict) else record
+        kept["briefing"] = {k: record[k] for k in BRIEFING_META if k in record} if isinstance(record, dict) else record
     return {"meta": kept, "markdown": "\n\n".join(out) + "\n", "blocks": blocks}
 
 
