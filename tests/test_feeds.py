@@ -6,6 +6,7 @@ entries in the right order, ids, links, dates only when the source states them."
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -180,9 +181,7 @@ def test_feeds_are_bounded_and_deterministic(corpus):
     c, settings = corpus
     many = []
     for n in range(feeds.MAX_ENTRIES + 7):
-        b = copy.copy(c.briefings[n % len(c.briefings)])
-        b.id, b.url = f"x{n:04d}", f"briefings/x{n:04d}/"
-        many.append(b)
+        many.append(dataclasses.replace(c.briefings[n % len(c.briefings)], id=f"x{n:04d}", url=f"briefings/x{n:04d}/"))
     text = feeds.atom(many, settings, path="feeds/atom.xml", title="t", subtitle="s", page_url="briefings/")
     entries = parse(text).entries
     assert len(entries) == feeds.MAX_ENTRIES

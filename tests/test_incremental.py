@@ -258,17 +258,14 @@ def test_render_key_follows_the_cleaned_text_and_the_labels(tmp_path, monkeypatc
         return k
 
     first = key(b)
-    same = copy.copy(b)
-    same.clean, same.topics, same.regions = copy.deepcopy(b.clean), copy.deepcopy(b.topics), copy.deepcopy(b.regions)
+    same = dataclasses.replace(b, clean=copy.deepcopy(b.clean), topics=copy.deepcopy(b.topics),
+                               regions=copy.deepcopy(b.regions))
     assert key(same) == key(b) == first
     block = same.clean.blocks.index(next(x for x in same.clean.blocks if x.kind == "paragraph"))
-    other_text = copy.copy(same)
-    other_text.clean = copy.deepcopy(b.clean)
+    other_text = dataclasses.replace(same, clean=copy.deepcopy(b.clean))
     other_text.clean.blocks[block] = dataclasses.replace(other_text.clean.blocks[block], text="Other words.")
-    other_topic = copy.copy(same)
-    other_topic.topics = [dict(b.topics[0], name="Another name")] + b.topics[1:]
-    other_place = copy.copy(same)
-    other_place.regions = b.regions[:-1]
+    other_topic = dataclasses.replace(same, topics=[dict(b.topics[0], name="Another name")] + b.topics[1:])
+    other_place = dataclasses.replace(same, regions=b.regions[:-1])
     keys = {first, key(other_text), key(other_topic), key(other_place)}
     assert len(keys) == 4
     assert key(b) == first and pipeline._render_key(b, settings, "other editorial", {}, known) != first

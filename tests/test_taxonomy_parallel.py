@@ -18,8 +18,8 @@ def test_parallel_classification_matches_sequential(monkeypatch):
     briefings = [copy.copy(b) for b in corpus.briefings]
     sequential = {b.id: (b.topics, b.regions, b.actors) for b in corpus.briefings}
     monkeypatch.setattr(taxonomy, "PARALLEL_MIN", 1)
-    kept = taxonomy.classify_all(briefings, ROOT / "hooks" / "editorial", [])
-    assert {b.id: (b.topics, b.regions, b.actors) for b in kept} == sequential
+    labels = taxonomy.classify_all(briefings, ROOT / "hooks" / "editorial", [])
+    assert {bid: (list(la.topics), list(la.regions), list(la.actors)) for bid, la in labels.items()} == sequential
 
 
 def test_parallel_pipeline_matches_sequential(monkeypatch):

@@ -25,8 +25,8 @@ class BuildCache:
     """What a build reuses from the last build given the same cache.
 
     files        read: (path, stamps of the file and its metadata file) -> SourceArticle | Refusal
-    described    clean + describe + prices: describe key -> Briefing
-    labels       classify: label key -> (topics, places, actors) label dicts
+    described    clean + describe + prices: describe key -> Briefing (frozen: each build composes its own)
+    labels       classify: label key -> model.Labels (topics, places, actors label dicts)
     term_counts  related: (n_features, text digest) -> the text's row of hashed term counts
     rendered     render: render key -> (archive entries, page, head and asset paths)
     pieces       listing and feed entries (output.Memo)
@@ -37,7 +37,7 @@ class BuildCache:
     def __init__(self) -> None:
         self.files: dict[tuple, Any] = {}
         self.described: dict[str, Any] = {}
-        self.labels: dict[str, tuple] = {}
+        self.labels: dict[str, Any] = {}  # model.Labels
         self.term_counts: dict[tuple, tuple] = {}
         self.rendered: dict[str, tuple] = {}
         self.pieces: dict = {}

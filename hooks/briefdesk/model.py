@@ -1,4 +1,10 @@
-"""Data passed between the pipeline's stages."""
+"""Data passed between the pipeline's stages.
+
+Each stage returns what it made as a value (``Labels`` from classify, a URL by id in the
+registry's ``Assignment``, ``VersionInfo`` from versions, related lists from related); the
+pipeline composes the ``Briefing`` the later stages read from the described one with
+``dataclasses.replace``. A ``Briefing`` is frozen: the described one, kept in the build
+cache between builds, is never written into."""
 
 from __future__ import annotations
 
@@ -81,9 +87,34 @@ class CleanText:
         return [b.text for b in self.blocks if b.kind == "figure"]
 
 
-@dataclass
+@dataclass(frozen=True)
+class Labels:
+    """What classify made of one briefing: its topics, places and actors, each a label dict
+    (id, name, score, evidence, its page's URL and, for places and actors, the gazetteer's
+    other spellings). The dicts are shared by the builds that share the classify key, and
+    only read."""
+
+    topics: tuple[dict[str, Any], ...] = ()
+    regions: tuple[dict[str, Any], ...] = ()  # places
+    actors: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """What the versions stage made of one briefing: its version number, the date that
+    version replaced the previous one, and the earlier versions still readable (number,
+    url, recorded, superseded, store: the kept text's path)."""
+
+    version: int = 1
+    revised: str | None = None
+    versions: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Briefing:
-    """Everything the site knows about one published article."""
+    """Everything the site knows about one published article. Made by describe; the fields
+    after ``credit_sources`` come from later stages' values, composed in by the pipeline
+    (``dataclasses.replace``): labels, URL, versions, neighbours, related."""
 
     id: str
     slug: str
@@ -125,18 +156,6 @@ class Briefing:
     def page_path(self) -> str:
         """The Markdown source path MkDocs builds this page from."""
         return self.url + "index.md"
-
-    def for_build(self) -> "Briefing":
-        """A copy for one build: what cleaning and describing found is shared, while what
-        later stages set (labels, URL, versions, related and neighbouring briefings)
-        starts empty, so nothing from an earlier build (mkdocs serve) carries over."""
-        import copy
-
-        fresh = copy.copy(self)
-        fresh.topics, fresh.regions, fresh.actors, fresh.related = [], [], [], []
-        fresh.url, fresh.version, fresh.revised, fresh.versions = "", 1, None, []
-        fresh.superseded_by, fresh.neighbours = None, {}
-        return fresh  # prices, read with the description, are shared like it
 
     def sort_key(self) -> tuple:
         """Newest first; undated briefings after dated ones; then by id for stability."""

@@ -19,11 +19,15 @@ pages folder are kept as they are, together with its lines in the archive's expo
 citation files, and the listing entries and feed entries made from it are reused
 (output.Memo). Every such piece is keyed by what it is made from, so a rebuild gives the
 bytes of a build from nothing. A build given no cache keeps nothing.
+
+Each stage returns what it made (labels, URLs, versions, related lists: values by
+briefing id) and ``build_corpus`` composes the briefing the later stages read from the
+described one with ``dataclasses.replace`` (``_published``); a ``Briefing`` is frozen, so
+the described briefings the build cache keeps for the next build are never written into.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import gc
 import hashlib
@@ -32,7 +36,7 @@ import json
 import pickle
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -40,7 +44,7 @@ from . import parallel
 from .built import publish
 from .cache import BuildCache
 from .labels import pricedata, taxonomy
-from .model import Briefing, Refusal, RefusedError, SourceArticle
+from .model import Briefing, Labels, Refusal, RefusedError, SourceArticle, VersionInfo
 from .output import Memo, MemoryPages, PackPages
 from .pages import cite, citing, export, feeds, listing, price_records, pricepages, render, taxonomy_pages
 from .pages.provmap import DEFAULT_CSS
@@ -172,8 +176,8 @@ def _describe_job(job) -> Briefing | str:
         b = describe(article, clean_article(article, rules, recurring), language)
     except RefusedError as exc:
         return exc.reason
-    b.prices, b.prices_left_out = pricedata.extract_for(b, pricing)
-    return b
+    found, left_out = pricedata.extract_for(b, pricing)
+    return replace(b, prices=found, prices_left_out=left_out)
 
 
 def build_corpus(settings: Settings, background: bool = False, cache: BuildCache | None = None) -> Corpus:
@@ -216,16 +220,17 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
             refusals.append(Refusal(result.articles[i].source_file, outcome))
     for article, key in zip(result.articles, keys):
         if key in known:
-            fresh_briefing = known[key].for_build()
-            fresh_briefing.git_blob = article.git_blob  # the bytes read now (the key is of the text)
-            described.append(fresh_briefing)
+            # the described briefing is shared with the cache and never changed: this build's
+            # own is a copy with the bytes read now (the key is of the text)
+            described.append(replace(known[key], git_blob=article.git_blob))
     timings["clean+describe+prices"] = time.perf_counter() - t0
     _settle()
 
     registry = Registry.load(settings.registry_path)
     briefings = _drop_duplicate_ids(described, refusals, registry)
     t0 = time.perf_counter()
-    briefings = taxonomy.classify_all(briefings, settings.editorial_dir, refusals, cache)
+    labels = taxonomy.classify_all(briefings, settings.editorial_dir, refusals, cache)
+    briefings = [b for b in briefings if b.id in labels]  # the others were refused
     timings["classify"] = time.perf_counter() - t0
     _settle()
     metadata_files = dict(result.metadata_files)
@@ -238,15 +243,15 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
 
     t0 = time.perf_counter()
     assignment = registry.assign(briefings, lambda slug: f"{listing.ALL_URL}{slug}/", refused_sources)
-    briefings = [b for b in briefings if b.url]
-    version_warnings = versions.track(registry, briefings, settings.source_dir, settings.registry_path.parent / "versions")
+    briefings = [b for b in briefings if b.id in assignment.urls]
+    tracked, version_warnings = versions.track(registry, briefings, settings.source_dir,
+                                               settings.registry_path.parent / "versions")
     briefings.sort(key=Briefing.sort_key)
+    briefings = _published(briefings, labels, assignment.urls, tracked)
     timings["registry"] = time.perf_counter() - t0
-    for newer, older in zip(briefings, briefings[1:]):
-        older.neighbours["newer"] = {"url": newer.url, "title": newer.title}
-        newer.neighbours["older"] = {"url": older.url, "title": older.title}
     t0 = time.perf_counter()
-    taxonomy.link_related(briefings, settings.editorial_dir, cache if given is not None else None)
+    related = taxonomy.link_related(briefings, settings.editorial_dir, cache if given is not None else None)
+    briefings = [replace(b, related=related[b.id]) for b in briefings]
     _give_back_memory()
     timings["related"] = time.perf_counter() - t0
     _settle()
@@ -270,6 +275,27 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
         _give_back_memory()
     timings["render"] = time.perf_counter() - t0
     return corpus
+
+
+def _published(briefings: list[Briefing], labels: Mapping[str, Labels], urls: Mapping[str, str],
+               tracked: Mapping[str, VersionInfo]) -> list[Briefing]:
+    """The briefings (sorted, newest first) with what classify, the registry and versions
+    made of them, and the briefings before and after each in that order."""
+    none = VersionInfo()
+    out = []
+    for i, b in enumerate(briefings):
+        neighbours = {}
+        if i > 0:
+            newer = briefings[i - 1]
+            neighbours["newer"] = {"url": urls[newer.id], "title": newer.title}
+        if i + 1 < len(briefings):
+            older = briefings[i + 1]
+            neighbours["older"] = {"url": urls[older.id], "title": older.title}
+        la, info = labels[b.id], tracked.get(b.id, none)
+        out.append(replace(b, topics=list(la.topics), regions=list(la.regions), actors=list(la.actors),
+                           url=urls[b.id], version=info.version, revised=info.revised,
+                           versions=list(info.versions), neighbours=neighbours))
+    return out
 
 
 def _drop_duplicate_ids(described: list[Briefing], refusals: list[Refusal], registry: Registry) -> list[Briefing]:
@@ -379,11 +405,9 @@ def _render_key(b: Briefing, settings: Settings, editorial: str, used: dict, kno
     reasons, not the scores, which move a little for every briefing whenever one changes.
     The cleaned text and the labels stand in by the digest of their pickle (``used``
     collects the digests this build looked up, ``known`` holds the last build's)."""
-    view = copy.copy(b)
-    view.clean = _shared_digest((b.clean,), used, known)
-    view.topics, view.regions, view.actors = (_shared_digest(tuple(labels), used, known)
-                                              for labels in (b.topics, b.regions, b.actors))
-    view.related = [{k: v for k, v in r.items() if k != "score"} for r in b.related]
+    topics, regions, actors = (_shared_digest(tuple(labels), used, known) for labels in (b.topics, b.regions, b.actors))
+    view = replace(b, clean=_shared_digest((b.clean,), used, known), topics=topics, regions=regions, actors=actors,
+                   related=[{k: v for k, v in r.items() if k != "score"} for r in b.related])
     return hashlib.blake2b(_pickled((view, settings)) + editorial.encode(), digest_size=20).hexdigest()
 
 
@@ -635,9 +659,8 @@ def _earlier_version(b: Briefing, old: dict, settings: Settings, rules: CleanRul
     article = SourceArticle(source_file=b.source_file, path=Path(old["store"]), text=text, metadata=b.metadata,
                             content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
     ob = describe(article, clean_article(article, rules), settings.default_language)
-    ob.url, ob.version, ob.revised, ob.versions, ob.superseded_by = b.url, old["version"], None, [], b.version
-    ob.topics, ob.regions, ob.actors, ob.related = copy.deepcopy(b.topics), copy.deepcopy(b.regions), [], []
-    return ob
+    return replace(ob, url=b.url, version=old["version"], revised=None, versions=[], superseded_by=b.version,
+                   topics=list(b.topics), regions=list(b.regions), actors=[], related=[])
 
 
 def write_pages(corpus: Corpus, out_dir: Path) -> int:

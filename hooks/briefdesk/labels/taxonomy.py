@@ -1,8 +1,11 @@
 """Classify and link stages over the corpus (their pages: `pages/taxonomy_pages.py`).
 
 classify  each briefing's topics, places and actors from its cleaned text (with the
-          evidence), editors' metadata adding or removing labels (`classify.py`)
-link      related briefings with their reasons (`related.py`)
+          evidence), editors' metadata adding or removing labels (`classify.py`):
+          returns ``model.Labels`` by briefing id
+link      related briefings with their reasons (`related.py`): returns a list by id
+
+Neither writes into the briefings it is given: the pipeline composes the values in.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from . import classify as cls
 from .. import parallel
 from . import related as rel
 from ..cache import BuildCache, editorial_data
-from ..model import Briefing, Refusal
+from ..model import Briefing, Labels, Refusal
 
 KIND_DIRS = {"topics": "topics/", "places": "places/", "actors": "actors/"}
 MENTION_SNIPPET = 240
@@ -59,10 +62,11 @@ def _classify_job(job: tuple[cls.Vocabulary, list[str], list[str], str]) -> cls.
 
 
 def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[Refusal],
-                 cache: BuildCache | None = None) -> list[Briefing]:
-    """Label every briefing; an editor's label that the vocabulary lacks refuses the article.
+                 cache: BuildCache | None = None) -> dict[str, Labels]:
+    """Each briefing's labels, by id (ids are unique here); an editor's label that the
+    vocabulary lacks refuses the article (appended to ``refusals``; no labels for its id).
     With a build cache, a briefing whose key (text, title, overrides, vocabulary) is in
-    ``cache.labels`` takes the label dicts made for it before: the builds (and the briefings)
+    ``cache.labels`` takes the ``Labels`` made for it before: the builds (and the briefings)
     with that key share them and only read them."""
     vocab, digest = load_vocabulary(editorial_dir, cache)
     known = cache.labels if cache is not None else {}
@@ -81,7 +85,7 @@ def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[
         PARALLEL_MIN,
     )
     computed = dict(zip(misses, fresh))
-    kept = []
+    made: dict[str, Labels] = {}
     for i, b in enumerate(briefings):
         labels = known.get(keys[i])
         if labels is None:
@@ -90,18 +94,19 @@ def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[
             except cls.VocabularyError as exc:
                 refusals.append(Refusal(b.source_file, f"{exc} (add it to hooks/editorial or fix the id)"))
                 continue
-            labels = known[keys[i]] = (
-                [_label_dict(lb, "topics", vocab) for lb in found.topics],
-                [_label_dict(lb, "places", vocab) for lb in found.places],
-                [_label_dict(lb, "actors", vocab) for lb in found.actors],
+            labels = known[keys[i]] = Labels(
+                tuple(_label_dict(lb, "topics", vocab) for lb in found.topics),
+                tuple(_label_dict(lb, "places", vocab) for lb in found.places),
+                tuple(_label_dict(lb, "actors", vocab) for lb in found.actors),
             )
-        b.topics, b.regions, b.actors = list(labels[0]), list(labels[1]), list(labels[2])
-        kept.append(b)
-    return kept
+        made[b.id] = labels
+    return made
 
 
-def link_related(briefings: list[Briefing], editorial_dir: Path, cache: BuildCache | None = None) -> None:
-    """Each briefing's related briefings; with a build cache, the texts' term counts are
+def link_related(briefings: list[Briefing], editorial_dir: Path,
+                 cache: BuildCache | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Each briefing's related briefings (id, url, title, score, reason), by id, from the
+    briefings with their labels and URLs; with a build cache, the texts' term counts are
     kept in ``cache.term_counts`` (see ``related.compute_related``)."""
     settings = rel.load_settings(editorial_dir / "related.yml")
     docs = [
@@ -119,8 +124,8 @@ def link_related(briefings: list[Briefing], editorial_dir: Path, cache: BuildCac
     by_id = {b.id: b for b in briefings}
     topic_names = {t["id"]: t["name"] for b in briefings for t in b.topics}
     place_names = {p["id"]: p["name"] for b in briefings for p in b.regions}
-    for b in briefings:
-        b.related = [
+    return {
+        b.id: [
             {
                 "id": r.id,
                 "url": by_id[r.id].url,
@@ -131,3 +136,5 @@ def link_related(briefings: list[Briefing], editorial_dir: Path, cache: BuildCac
             for r in result.get(b.id, [])
             if r.id in by_id
         ]
+        for b in briefings
+    }

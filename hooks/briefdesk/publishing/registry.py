@@ -5,7 +5,8 @@ built), the source file it came from, and every earlier URL it had (each of whic
 build turns into a redirect). An editor may retire a briefing by giving its entry a
 `withdrawn:` reason: its URL then keeps a notice page instead of disappearing.
 
-`assign()` gives every briefing its URL and returns the problems that must stop a build:
+`assign()` gives every briefing its URL (``Assignment.urls``, by id: it writes the
+registry's entries, never the briefings) and returns the problems that must stop a build:
 a recorded URL that would vanish, or two briefings claiming one URL.
 """
 
@@ -60,6 +61,7 @@ class RegistryError(ValueError):
 
 @dataclass
 class Assignment:
+    urls: dict[str, str] = field(default_factory=dict)  # id -> URL; a briefing without one is not published
     added: list[str] = field(default_factory=list)  # ids recorded for the first time
     renamed: list[tuple[str, str, str]] = field(default_factory=list)  # (id, old, new)
     errors: list[str] = field(default_factory=list)
@@ -125,7 +127,8 @@ class Registry:
         url_for_slug,
         refused_sources: set[str],
     ) -> Assignment:
-        """Give each briefing its URL; record new ones. Mutates the registry entries."""
+        """Each briefing's URL (``urls``, by id); record new ones. Mutates the registry
+        entries, not the briefings."""
         result = Assignment()
         taken: dict[str, str] = {}  # url -> id, over current and previous URLs
         for bid, entry in self.entries.items():
@@ -168,7 +171,7 @@ class Registry:
                 result.errors.append(
                     f"{b.source_file}: id {b.id} is marked withdrawn in the registry; remove 'withdrawn' to publish it again"
                 )
-            b.url = entry.url
+            result.urls[b.id] = entry.url
             for old in entry.previous_urls:
                 result.redirects[old] = entry.url
                 for v in entry.versions[:-1]:  # an old address of an earlier version too

@@ -7,6 +7,9 @@ built it. When a new text is seen, the previous version's text is copied into th
 repository (`hooks/registry/versions/<id>/v<N>.txt`, from git's object store, where it
 was committed) so that a fresh clone rebuilds every version without git history.
 
+``track`` returns each briefing's ``model.VersionInfo`` by id (and the warnings); it
+writes the registry's entries and the kept texts, never the briefings.
+
 Dates come from SOURCE_DATE_EPOCH when it is set (reproducible builds), else today.
 """
 
@@ -17,7 +20,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from ..model import Briefing
+from ..model import Briefing, VersionInfo
 from ..source.read import git_blob_sha
 
 
@@ -47,10 +50,13 @@ def store_path(store_dir: Path, bid: str, version: int) -> Path:
     return store_dir / bid / f"v{version}.txt"
 
 
-def track(registry, briefings: list[Briefing], source_dir: Path, store_dir: Path) -> list[str]:
-    """Record versions in the registry, keep superseded texts, and set each briefing's
-    version fields. Returns one-line warnings (a superseded text that cannot be kept)."""
+def track(registry, briefings: list[Briefing], source_dir: Path,
+          store_dir: Path) -> tuple[dict[str, VersionInfo], list[str]]:
+    """Record versions in the registry and keep superseded texts. Returns each briefing's
+    versions by id (a briefing the registry has no entry for has none), and one-line
+    warnings (a superseded text that cannot be kept)."""
     warnings: list[str] = []
+    tracked: dict[str, VersionInfo] = {}
     date = today()
     for b in briefings:
         entry = registry.entries.get(b.id)
@@ -78,17 +84,17 @@ def track(registry, briefings: list[Briefing], source_dir: Path, store_dir: Path
         elif entry.versions[-1].get("git_blob") != blob:
             entry.versions[-1]["git_blob"] = blob  # same text, other bytes (e.g. line endings)
         current = entry.versions[-1]
-        b.version = current["version"]
-        b.revised = current["recorded"] if current["version"] > 1 else None
-        b.versions = []
+        earlier = []
         for i, v in enumerate(entry.versions[:-1]):
             path = store_path(store_dir, b.id, v["version"])
             if path.exists():
-                b.versions.append({
+                earlier.append({
                     "version": v["version"],
                     "url": f"{entry.url}v{v['version']}/",
                     "recorded": v["recorded"],
                     "superseded": entry.versions[i + 1]["recorded"],
                     "store": str(path),
                 })
-    return warnings
+        tracked[b.id] = VersionInfo(current["version"], current["recorded"] if current["version"] > 1 else None,
+                                    tuple(earlier))
+    return tracked, warnings
