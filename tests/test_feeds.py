@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from briefdesk.built import publish
 from briefdesk.pages import feeds
+from briefdesk.pages.record import record_of
 from briefdesk.pipeline import Settings, build_corpus
 from conftest import ROOT, SEEDS
 
@@ -205,12 +206,12 @@ def test_feeds_written_entry_by_entry_equal_the_whole_document_encoded_at_once(c
             entries = list(members)[: feeds.MAX_ENTRIES]
             feed = feeds._atom_feed(entries, s, **kw)
             for b in entries:
-                feed.append(feeds._atom_entry_element(b, s))
+                feed.append(feeds._atom_entry_element(record_of(b), s))
             ET.indent(feed, space=" ")
             whole = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
             assert feeds.atom(members, s, **kw) == whole
             doc = feeds._json_feed_doc(s, **kw)
-            doc["items"] = [feeds._json_item(b, s) for b in entries]
+            doc["items"] = [feeds._json_item(record_of(b), s) for b in entries]
             assert feeds.json_feed(members, s, **kw) == json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 

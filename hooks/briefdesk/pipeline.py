@@ -48,6 +48,7 @@ from .model import Briefing, Labels, Refusal, RefusedError, SourceArticle, Versi
 from .output import Memo, MemoryPages, PackPages
 from .pages import cite, citing, export, feeds, listing, price_records, pricepages, render, taxonomy_pages
 from .pages.provmap import DEFAULT_CSS
+from .pages.record import record_of
 from .publishing import versions
 from .publishing.registry import Assignment, Registry
 from .source.clean import CleanRules, clean_article, load_rules, recurring_by_article
@@ -356,20 +357,23 @@ def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, st
     assets: dict[str, str] = {}
     srcs = briefing_sources(b)
     metas = {srcs[0]: render.front_matter_data(b, record=False)}  # the front matter MkDocs is handed
-    rec = citing.record(b, settings)
+    facts = record_of(b)  # the one record the front matter, the exports and the citations take their views of
+    rec = citing.record(b, settings, facts=facts)
     pages[srcs[0]] = render.render_page(b, citing.box_html(b, site, rec, b.url), render.version_note(b),
-                                            canonical=rec["url"])
+                                        canonical=rec["url"], rec=facts)
     heads[srcs[0]] = citing.head_html(b, site, rec)
     assets.update(citing.downloads(b, site, rec))
-    entries = (export.json_line(b, settings.site_url), export.csv_row(b, settings.site_url),
+    entries = (export.json_line(b, settings.site_url, facts), export.csv_row(b, settings.site_url, facts),
                *citing.archive_entry(b, site, rec, assets))
     for old, src in zip(b.versions, srcs[1:]):
         ob = _earlier_version(b, old, settings, inputs.rules)
         metas[src] = render.front_matter_data(ob, record=False)
-        vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None)
+        old_facts = record_of(ob)
+        vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None,
+                             facts=old_facts)
         pages[src] = render.render_page(
             ob, citing.box_html(ob, site, vrec, old["url"], version=old["version"]),
-            render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"])
+            render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"], rec=old_facts)
         heads[src] = citing.head_html(ob, site, vrec)
         assets.update(citing.downloads(ob, site, vrec, version=old["version"]))
     return entries, pages, heads, assets, _for_mkdocs(pages, settings, metas)

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import cite, export
 from ..model import Briefing
+from .record import Record
 from ..text import absolute_url, h, rel_url
 
 STYLES = (("chicago", "Chicago (author-date)"), ("apa", "APA 7"), ("mla", "MLA 9"))
@@ -40,9 +41,10 @@ def site_info(settings, names: cite.Names | None = None) -> dict[str, Any]:
 
 
 def record(b: Briefing, settings, version: int | None = None, version_url: str | None = None,
-           revised: str | None = None) -> dict[str, Any]:
-    """The export record (export.record) with what citations need besides."""
-    rec = export.record(b, settings.site_url)
+           revised: str | None = None, facts: Record | None = None) -> dict[str, Any]:
+    """The export record (export.record) with what citations need besides (``facts``: the
+    briefing's record.Record, when the caller has made it)."""
+    rec = export.record(b, settings.site_url, facts)
     rec.update({
         "short_url": absolute(settings, f"b/{b.id}/"),
         "version": version or b.version,

@@ -10,6 +10,7 @@ import json
 from typing import Any, Iterable
 
 from ..model import Briefing
+from .record import LABEL_KINDS, Record, label_forms, record_of, view
 from ..text import absolute_url
 
 CSV_LIST_SEPARATOR = "; "
@@ -21,40 +22,25 @@ FIELDS = (
 )
 
 
-def record(b: Briefing, site_url: str | None) -> dict[str, Any]:
-    """One briefing as researchers get it in briefings.json (and, flattened, the CSV)."""
-    return {
-        "id": b.id,
-        "url": absolute_url(site_url, b.url),
-        "path": b.url,
-        "title": b.title,
-        "title_derived": b.title_derived,
-        "date": b.date,
-        "date_source": b.date_source,
-        "authors": b.authors,
-        "translators": b.translators,
-        "editors": b.editors,
-        "outlet": b.outlet,
-        "source_url": b.source_url,
-        "summary": b.summary,
-        "summary_derived": b.summary_derived,
-        "language": b.language,
-        "word_count": b.word_count,
-        "reading_minutes": b.reading_minutes,
-        "regions": [r["name"] for r in b.regions],
-        "topics": [t["name"] for t in b.topics],
-        "actors": [a["name"] for a in b.actors],
-        "source_file": b.source_file,
-        "content_hash": b.content_hash,
-        "version": b.version,
-        "revised": b.revised,
-        "price_observations": len(b.prices),  # its prices and exchange rates in data/prices.json
-        # why each label was assigned: the terms that matched and how often
-        "label_evidence": {
-            kind: [{"id": x["id"], "score": x.get("score"), "evidence": x.get("evidence", {})} for x in labels]
-            for kind, labels in (("topics", b.topics), ("regions", b.regions), ("actors", b.actors))
-        },
-    }
+# how the exports write the facts of a briefing's record (record.Record) that they do not take
+# as they are: the site path as `path` (`url` is the absolute URL), each label by its name
+_FORMS: dict[str, Any] = {
+    "path": lambda rec: rec.url,
+    **label_forms(lambda x: x["name"]),
+    # why each label was assigned: the terms that matched and how often
+    "label_evidence": lambda rec: {
+        kind: [{"id": x["id"], "score": x.get("score"), "evidence": x.get("evidence", {})} for x in getattr(rec, kind)]
+        for kind in LABEL_KINDS
+    },
+}
+
+
+def record(b: Briefing, site_url: str | None, rec: Record | None = None) -> dict[str, Any]:
+    """One briefing as researchers get it in briefings.json (and, flattened, the CSV): its
+    record's view (``rec``: the briefing's record, when the caller has made it)."""
+    rec = rec or record_of(b)
+    return view(rec, (*FIELDS, "label_evidence"),
+                {**_FORMS, "url": lambda r: absolute_url(site_url, r.url)})
 
 
 def json_array(items: Iterable[Any]) -> str:
@@ -86,20 +72,20 @@ def json_object_lines(obj: dict[str, Any]) -> str:
     return "{\n " + ",\n ".join(lines) + "\n}\n" if lines else "{}\n"
 
 
-def json_line(b: Briefing, site_url: str | None) -> str:
+def json_line(b: Briefing, site_url: str | None, rec: Record | None = None) -> str:
     """A briefing's line in briefings.json."""
-    return json.dumps(record(b, site_url), ensure_ascii=False)
+    return json.dumps(record(b, site_url, rec), ensure_ascii=False)
 
 
 def briefings_json(briefings: list[Briefing], site_url: str | None) -> str:
     return json_lines_array(json_line(b, site_url) for b in briefings)
 
 
-def csv_row(b: Briefing, site_url: str | None) -> str:
+def csv_row(b: Briefing, site_url: str | None, rec: Record | None = None) -> str:
     """A briefing's row in briefings.csv (lists joined, booleans as true/false, None empty)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
-    row = record(b, site_url)
+    row = record(b, site_url, rec)
     for key, value in row.items():
         if isinstance(value, list):
             row[key] = CSV_LIST_SEPARATOR.join(value)

@@ -17,6 +17,8 @@ gives the same bytes):
   `1970-01-01T00:00:00Z` (`UNKNOWN_DATE`), which stands for "not known", never for a real
   date. The feed's `updated` is the latest of its entries'. JSON Feed makes dates optional,
   so there an unknown date is simply left out.
+- An entry is made from the briefing's record (`record.record_of`), made once per briefing
+  for all the feeds of a build.
 - Entry ids are the briefing's absolute canonical URL (which never changes: see the URL
   registry), or a name-based UUID of its id when the site has no `site_url`.
 """
@@ -27,10 +29,11 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..model import Briefing
+from .record import Record, record_of
 from ..output import Memo
 from ..labels.taxonomy import load_vocabulary
 from ..text import format_date, h
@@ -60,10 +63,10 @@ def _day(date: str | None) -> str | None:
     return f"{date}T00:00:00Z" if date and _FULL_DAY.match(date) else None
 
 
-def _entry_id(b: Briefing, settings) -> str:
+def _entry_id(rec: Record, settings) -> str:
     if settings.site_url:
-        return _abs(settings, b.url)
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"briefing:{b.id}"))
+        return _abs(settings, rec.url)
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"briefing:{rec.id}"))
 
 
 def _feed_id(settings, path: str) -> str:
@@ -72,11 +75,11 @@ def _feed_id(settings, path: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"briefing-feed:{path}"))
 
 
-def _published(b: Briefing) -> str | None:
+def _published(b: Briefing | Record) -> str | None:
     return _day(b.date)
 
 
-def _updated(b: Briefing) -> str:
+def _updated(b: Briefing | Record) -> str:
     return _day(b.revised) or _published(b) or UNKNOWN_DATE
 
 
@@ -84,15 +87,15 @@ def _x(text: object) -> str:
     return _NOT_XML.sub("", str(text))
 
 
-def _content_html(b: Briefing, settings) -> str:
-    when = f"Date: {format_date(b.date)}" if b.date else "Date not stated in the source"
-    parts = [f"<p>{h(b.summary)}</p>", f"<p>{h(when)}"]
-    if b.outlet:
-        parts.append(f" · Source: {h(b.outlet)}")
-    if b.source_url:
-        parts.append(f' · <a href="{h(b.source_url)}">original report</a>')
-    parts.append(f" · {b.word_count:,} words</p>")
-    parts.append(f'<p><a href="{h(_abs(settings, b.url))}">Read the briefing</a></p>')
+def _content_html(rec: Record, settings) -> str:
+    when = f"Date: {format_date(rec.date)}" if rec.date else "Date not stated in the source"
+    parts = [f"<p>{h(rec.summary)}</p>", f"<p>{h(when)}"]
+    if rec.outlet:
+        parts.append(f" · Source: {h(rec.outlet)}")
+    if rec.source_url:
+        parts.append(f' · <a href="{h(rec.source_url)}">original report</a>')
+    parts.append(f" · {rec.word_count:,} words</p>")
+    parts.append(f'<p><a href="{h(_abs(settings, rec.url))}">Read the briefing</a></p>')
     return "".join(parts)
 
 
@@ -112,10 +115,11 @@ def _sub(parent: ET.Element, tag: str, text: object = None, **attrs: object) -> 
 
 def atom(
     briefings: Sequence[Briefing], settings, *, path: str, title: str, subtitle: str, page_url: str,
-    memo: Memo | None = None,
+    memo: Memo | None = None, records: Callable[[Briefing], Record] = record_of,
 ) -> str:
     """An Atom 1.0 document. `path` is the feed's own site path; `page_url` the HTML page
-    it mirrors (site-relative). ``memo`` keeps each entry's XML for the next build.
+    it mirrors (site-relative). ``memo`` keeps each entry's XML for the next build;
+    ``records`` gives a briefing's record (by default made now).
 
     The entries are serialised one by one (``_atom_entry``) into the place an empty
     ``<entry />`` takes in the feed's own serialisation: ElementTree writes the same
@@ -129,7 +133,7 @@ def atom(
     xml = ET.tostring(feed, encoding="unicode")
     if entries:
         before, after = xml.rsplit("<entry />", 1)
-        xml = before + "\n ".join(memo(("atom entry",), (b,), lambda b=b: _atom_entry(b, settings)) for b in entries) + after
+        xml = before + "\n ".join(memo(("atom entry",), (b,), lambda b=b: _atom_entry(records(b), settings)) for b in entries) + after
     return '<?xml version="1.0" encoding="utf-8"?>\n' + xml + "\n"
 
 
@@ -151,36 +155,36 @@ def _atom_feed(entries: list[Briefing], settings, *, path: str, title: str, subt
     return feed
 
 
-def _atom_entry_element(b: Briefing, settings) -> ET.Element:
+def _atom_entry_element(rec: Record, settings) -> ET.Element:
     e = ET.Element(_q("entry"))
-    _sub(e, "id", _entry_id(b, settings))
-    _sub(e, "title", b.title, type="text")
-    _sub(e, "link", rel="alternate", type="text/html", href=_abs(settings, b.url))
-    if b.source_url:
-        _sub(e, "link", rel="related", type="text/html", href=b.source_url, title="Original report")
-    if _published(b):
-        _sub(e, "published", _published(b))
-    _sub(e, "updated", _updated(b))
-    for name in b.authors:
+    _sub(e, "id", _entry_id(rec, settings))
+    _sub(e, "title", rec.title, type="text")
+    _sub(e, "link", rel="alternate", type="text/html", href=_abs(settings, rec.url))
+    if rec.source_url:
+        _sub(e, "link", rel="related", type="text/html", href=rec.source_url, title="Original report")
+    if _published(rec):
+        _sub(e, "published", _published(rec))
+    _sub(e, "updated", _updated(rec))
+    for name in rec.authors:
         _sub(_sub(e, "author"), "name", name)
-    for name in b.translators:
+    for name in rec.translators:
         _sub(_sub(e, "contributor"), "name", name)
-    for name in b.editors:
+    for name in rec.editors:
         _sub(_sub(e, "contributor"), "name", name)
-    for t in b.topics:
+    for t in rec.topics:
         _sub(e, "category", term=t["id"], label=t["name"], scheme=_abs(settings, "topics/"))
-    for r in b.regions:
+    for r in rec.regions:
         _sub(e, "category", term=r["id"], label=r["name"], scheme=_abs(settings, "places/"))
-    _sub(e, "summary", b.summary, type="text")
-    _sub(e, "content", _content_html(b, settings), type="html")
+    _sub(e, "summary", rec.summary, type="text")
+    _sub(e, "content", _content_html(rec, settings), type="html")
     return e
 
 
-def _atom_entry(b: Briefing, settings) -> str:
+def _atom_entry(rec: Record, settings) -> str:
     """An entry's XML as it stands in a feed: indented one level, in the feed's default
     namespace (declared once, on the feed)."""
     ET.register_namespace("", ATOM_NS)
-    e = _atom_entry_element(b, settings)
+    e = _atom_entry_element(rec, settings)
     ET.indent(e, space=" ", level=1)
     return ET.tostring(e, encoding="unicode").replace(f'<entry xmlns="{ATOM_NS}">', "<entry>", 1)
 
@@ -190,16 +194,17 @@ def _atom_entry(b: Briefing, settings) -> str:
 
 def json_feed(
     briefings: Sequence[Briefing], settings, *, path: str, title: str, subtitle: str, page_url: str,
-    memo: Memo | None = None,
+    memo: Memo | None = None, records: Callable[[Briefing], Record] = record_of,
 ) -> str:
-    """A JSON Feed 1.1 document, one member a line (indent 1). ``memo`` keeps each item's
-    text for the next build: the items come last, each encoded alone and indented to its
+    """A JSON Feed 1.1 document, one member a line (indent 1). ``records`` gives a
+    briefing's record (by default made now). ``memo`` keeps each item's text for the next
+    build: the items come last, each encoded alone and indented to its
     depth, which gives the bytes of encoding the whole document (tests/test_feeds.py)."""
     memo = memo or Memo()
     entries = list(briefings)[:MAX_ENTRIES]
     doc = _json_feed_doc(settings, path=path, title=title, subtitle=subtitle, page_url=page_url)
     head = json.dumps(doc, ensure_ascii=False, indent=1)[: -len("\n}")]
-    items = ",\n  ".join(memo(("json feed item",), (b,), lambda b=b: _json_item_text(b, settings)) for b in entries)
+    items = ",\n  ".join(memo(("json feed item",), (b,), lambda b=b: _json_item_text(records(b), settings)) for b in entries)
     return head + ',\n "items": ' + (f"[\n  {items}\n ]" if entries else "[]") + "\n}\n"
 
 
@@ -216,40 +221,40 @@ def _json_feed_doc(settings, *, path: str, title: str, subtitle: str, page_url: 
     }
 
 
-def _json_item_text(b: Briefing, settings) -> str:
+def _json_item_text(rec: Record, settings) -> str:
     """An item's JSON as it stands in the feed, two levels deep (JSON strings hold no newline)."""
-    return json.dumps(_json_item(b, settings), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    return json.dumps(_json_item(rec, settings), ensure_ascii=False, indent=1).replace("\n", "\n  ")
 
 
-def _json_item(b: Briefing, settings) -> dict[str, Any]:
+def _json_item(rec: Record, settings) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "id": _entry_id(b, settings),
-        "url": _abs(settings, b.url),
-        "title": b.title,
-        "summary": b.summary,
-        "content_html": _content_html(b, settings),
+        "id": _entry_id(rec, settings),
+        "url": _abs(settings, rec.url),
+        "title": rec.title,
+        "summary": rec.summary,
+        "content_html": _content_html(rec, settings),
     }
-    if b.source_url:
-        item["external_url"] = b.source_url
-    if _published(b):
-        item["date_published"] = _published(b)
-    if _day(b.revised):
-        item["date_modified"] = _day(b.revised)
-    if b.authors:
-        item["authors"] = [{"name": n} for n in b.authors]
-    tags = [t["name"] for t in b.topics] + [r["name"] for r in b.regions]
+    if rec.source_url:
+        item["external_url"] = rec.source_url
+    if _published(rec):
+        item["date_published"] = _published(rec)
+    if _day(rec.revised):
+        item["date_modified"] = _day(rec.revised)
+    if rec.authors:
+        item["authors"] = [{"name": n} for n in rec.authors]
+    tags = [t["name"] for t in rec.topics] + [r["name"] for r in rec.regions]
     if tags:
         item["tags"] = tags
-    item["language"] = b.language
+    item["language"] = rec.language
     item["_briefing"] = {
-        "id": b.id,
-        "date": b.date,
-        "title_derived": b.title_derived,
-        "outlet": b.outlet,
-        "translators": b.translators,
-        "editors": b.editors,
-        "topics": [t["id"] for t in b.topics],
-        "places": [r["id"] for r in b.regions],
+        "id": rec.id,
+        "date": rec.date,
+        "title_derived": rec.title_derived,
+        "outlet": rec.outlet,
+        "translators": rec.translators,
+        "editors": rec.editors,
+        "topics": [t["id"] for t in rec.topics],
+        "places": [r["id"] for r in rec.regions],
     }
     return item
 
@@ -263,14 +268,22 @@ def feed_files(briefings: Sequence[Briefing], settings, memo: Memo | None = None
     memo = memo or Memo()
     site = (settings.site_url, settings.site_name, settings.default_language)
     out: dict[str, str] = {}
+    made: dict[str, Record] = {}  # each briefing's record, made once for all the feeds
+
+    def records(b: Briefing) -> Record:
+        rec = made.get(b.id)
+        if rec is None:
+            rec = made[b.id] = record_of(b)
+        return rec
 
     def add(members: Sequence[Briefing], xml_path: str, json_path: str, **common: str) -> None:
         entries = list(members)[:MAX_ENTRIES]
         what = (*site, *common.values())
         out[xml_path] = memo(("atom", xml_path, *what), entries,
-                             lambda: atom(entries, settings, path=xml_path, memo=memo, **common))
+                             lambda: atom(entries, settings, path=xml_path, memo=memo, records=records, **common))
         out[json_path] = memo(("json feed", json_path, *what), entries,
-                              lambda: json_feed(entries, settings, path=json_path, memo=memo, **common))
+                              lambda: json_feed(entries, settings, path=json_path, memo=memo, records=records,
+                                                **common))
 
     desc = f"The latest briefings in {settings.site_name}, newest first."
     add(briefings, ARCHIVE_ATOM, ARCHIVE_JSON, title=settings.site_name, subtitle=desc, page_url="briefings/")

@@ -20,6 +20,7 @@ import yaml
 
 from ..model import Briefing
 from .price_records import table_html
+from .record import TAKEN, Record, label_forms, record_of, view
 
 from ..text import DATE_UNKNOWN, format_date, h, md_inline, rel_url
 
@@ -56,36 +57,17 @@ def _label_summary(label: dict[str, Any]) -> dict[str, Any]:
     return {"id": label["id"], "name": label["name"], "score": label.get("score"), "evidence": evidence}
 
 
-def front_matter_record(b: Briefing) -> dict[str, Any]:
-    """Everything known about the briefing, unescaped, for the page's front matter."""
-    return {
-        "id": b.id,
-        "url": b.url,
-        "source_file": b.source_file,
-        "title": b.title,
-        "title_derived": b.title_derived,
-        "summary": b.summary,
-        "summary_derived": b.summary_derived,
-        "date": b.date,
-        "date_source": b.date_source,
-        "authors": b.authors,
-        "translators": b.translators,
-        "editors": b.editors,
-        "credit_sources": b.credit_sources,
-        "outlet": b.outlet,
-        "source_url": b.source_url,
-        "language": b.language,
-        "word_count": b.word_count,
-        "reading_minutes": b.reading_minutes,
-        "topics": [_label_summary(x) for x in b.topics],
-        "regions": [_label_summary(x) for x in b.regions],
-        "actors": [_label_summary(x) for x in b.actors],
-        "content_hash": b.content_hash,
-        "version": b.version,
-        "revised": b.revised,
-        # every removed line is listed on the page (editorial record) and in data/build-report.json
-        "removed_line_count": len(b.clean.removed),
-    }
+# the briefing's record (record.Record) as the front matter keeps it: all it takes from the
+# briefing, in its order, and how many lines were removed (each is listed on the page, as
+# an editorial record, and in data/build-report.json); the labels in one line each
+FRONT_MATTER_RECORD = (*TAKEN, "removed_line_count")
+_FRONT_MATTER_FORMS = label_forms(_label_summary)
+
+
+def front_matter_record(b: Briefing, rec: Record | None = None) -> dict[str, Any]:
+    """Everything known about the briefing, unescaped, for the page's front matter: its
+    record's view (``rec``: the briefing's record, when the caller has made it)."""
+    return view(rec or record_of(b), FRONT_MATTER_RECORD, _FRONT_MATTER_FORMS)
 
 
 # the front matter the site's templates (docs/overrides) and hooks read; of `briefing`,
@@ -94,17 +76,17 @@ MKDOCS_META = ("title", "description", "superseded")
 BRIEFING_META = ("id", "url")
 
 
-def front_matter(b: Briefing) -> str:
-    return "---\n" + yaml_dump(front_matter_data(b)) + "---\n"
+def front_matter(b: Briefing, rec: Record | None = None) -> str:
+    return "---\n" + yaml_dump(front_matter_data(b, rec=rec)) + "---\n"
 
 
-def front_matter_data(b: Briefing, record: bool = True) -> dict[str, Any]:
+def front_matter_data(b: Briefing, record: bool = True, rec: Record | None = None) -> dict[str, Any]:
     """The page's front matter; without ``record``, of `briefing` only its id and url (what
-    MkDocs is handed: see for_mkdocs)."""
+    MkDocs is handed: see for_mkdocs). ``rec``: the briefing's record, when made already."""
     data: dict[str, Any] = {
         "title": h(b.title) + (f" (version {b.version})" if b.superseded_by else ""),
         "description": h(b.summary),
-        "briefing": front_matter_record(b) if record else {k: getattr(b, k) for k in BRIEFING_META},
+        "briefing": front_matter_record(b, rec) if record else {k: getattr(b, k) for k in BRIEFING_META},
     }
     if b.superseded_by:
         data["superseded"] = True
@@ -494,11 +476,11 @@ def prices_html(b: Briefing, from_url: str) -> str:
 
 
 def render_page(b: Briefing, citation_box: str = "", version_note: str = "", page_url: str | None = None,
-                canonical: str = "") -> str:
+                canonical: str = "", rec: Record | None = None) -> str:
     url = page_url or b.url
     print_url = f'<p class="bd-print-url" data-pagefind-ignore>{h(canonical)}</p>\n' if canonical else ""  # shown in print only
     parts = [
-        front_matter(b),
+        front_matter(b, rec),
         f"# {md_inline(b.title)}\n",
         print_url,
         version_note,
