@@ -53,3 +53,25 @@ def test_nothing_carries_over_between_builds(tmp_path):
     again = build_corpus(settings, cache=cache)
     first = build_corpus(settings)  # no cache: from nothing
     assert again.pages == first.pages
+
+
+def test_the_described_briefings_the_cache_keeps_are_never_written_into():
+    """Stages return values and the pipeline composes each build's briefings: the described
+    briefings kept in the build cache stay as describe made them, build after build, and a
+    briefing refuses an assignment to a field."""
+    import dataclasses
+
+    import pytest
+
+    from briefdesk.cache import BuildCache
+
+    cache = BuildCache()
+    corpus = build_corpus(Settings.for_project(ROOT), cache=cache)
+    kept = dict(cache.described)
+    assert kept and all(b.url == "" and not b.topics and not b.related and not b.neighbours and b.version == 1
+                        for b in kept.values())
+    assert all(b.url and b.topics for b in corpus.briefings)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        corpus.briefings[0].url = "elsewhere/"
+    again = build_corpus(Settings.for_project(ROOT), cache=cache)
+    assert all(cache.described[k] is b for k, b in kept.items()) and again.pages == corpus.pages

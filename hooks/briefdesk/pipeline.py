@@ -22,8 +22,9 @@ bytes of a build from nothing. A build given no cache keeps nothing.
 
 Each stage returns what it made (labels, URLs, versions, related lists: values by
 briefing id) and ``build_corpus`` composes the briefing the later stages read from the
-described one with ``dataclasses.replace`` (``_published``); a ``Briefing`` is frozen, so
-the described briefings the build cache keeps for the next build are never written into.
+described one (``_published``, with ``Briefing.evolve``: ``dataclasses.replace``, faster);
+a ``Briefing`` is frozen, so the described briefings the build cache keeps for the next
+build are never written into.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import json
 import pickle
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -178,7 +179,7 @@ def _describe_job(job) -> Briefing | str:
     except RefusedError as exc:
         return exc.reason
     found, left_out = pricedata.extract_for(b, pricing)
-    return replace(b, prices=found, prices_left_out=left_out)
+    return b.evolve(prices=found, prices_left_out=left_out)
 
 
 def build_corpus(settings: Settings, background: bool = False, cache: BuildCache | None = None) -> Corpus:
@@ -223,7 +224,7 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
         if key in known:
             # the described briefing is shared with the cache and never changed: this build's
             # own is a copy with the bytes read now (the key is of the text)
-            described.append(replace(known[key], git_blob=article.git_blob))
+            described.append(known[key].evolve(git_blob=article.git_blob))
     timings["clean+describe+prices"] = time.perf_counter() - t0
     _settle()
 
@@ -252,7 +253,7 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
     timings["registry"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     related = taxonomy.link_related(briefings, settings.editorial_dir, cache if given is not None else None)
-    briefings = [replace(b, related=related[b.id]) for b in briefings]
+    briefings = [b.evolve(related=related[b.id]) for b in briefings]
     _give_back_memory()
     timings["related"] = time.perf_counter() - t0
     _settle()
@@ -293,7 +294,7 @@ def _published(briefings: list[Briefing], labels: Mapping[str, Labels], urls: Ma
             older = briefings[i + 1]
             neighbours["older"] = {"url": urls[older.id], "title": older.title}
         la, info = labels[b.id], tracked.get(b.id, none)
-        out.append(replace(b, topics=list(la.topics), regions=list(la.regions), actors=list(la.actors),
+        out.append(b.evolve(topics=list(la.topics), regions=list(la.regions), actors=list(la.actors),
                            url=urls[b.id], version=info.version, revised=info.revised,
                            versions=list(info.versions), neighbours=neighbours))
     return out
@@ -410,7 +411,7 @@ def _render_key(b: Briefing, settings: Settings, editorial: str, used: dict, kno
     The cleaned text and the labels stand in by the digest of their pickle (``used``
     collects the digests this build looked up, ``known`` holds the last build's)."""
     topics, regions, actors = (_shared_digest(tuple(labels), used, known) for labels in (b.topics, b.regions, b.actors))
-    view = replace(b, clean=_shared_digest((b.clean,), used, known), topics=topics, regions=regions, actors=actors,
+    view = b.evolve(clean=_shared_digest((b.clean,), used, known), topics=topics, regions=regions, actors=actors,
                    related=[{k: v for k, v in r.items() if k != "score"} for r in b.related])
     return hashlib.blake2b(_pickled((view, settings)) + editorial.encode(), digest_size=20).hexdigest()
 
@@ -663,7 +664,7 @@ def _earlier_version(b: Briefing, old: dict, settings: Settings, rules: CleanRul
     article = SourceArticle(source_file=b.source_file, path=Path(old["store"]), text=text, metadata=b.metadata,
                             content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
     ob = describe(article, clean_article(article, rules), settings.default_language)
-    return replace(ob, url=b.url, version=old["version"], revised=None, versions=[], superseded_by=b.version,
+    return ob.evolve(url=b.url, version=old["version"], revised=None, versions=[], superseded_by=b.version,
                    topics=list(b.topics), regions=list(b.regions), actors=[], related=[])
 
 
