@@ -237,6 +237,75 @@ def test_in_process_rebuilds_after_all_kinds_of_edits_match_cold_builds(tmp_path
         assert {src: warm.heads[src] for src in warm.heads} == dict(cold.heads), name
 
 
+REVISED = ("Traders in Hyesan said the price of rice rose after the state shops closed for inspections.\n\n"
+           "The source added that smuggling across the Yalu River had almost stopped since the border closure.\n")
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@e", "HOME": str(cwd), "PATH": "/usr/bin:/bin"})
+
+
+def test_rebuilds_keep_an_earlier_version_described_and_render_it_again_when_its_text_changes(tmp_path,
+                                                                                               monkeypatch):
+    """An earlier version's briefing is made in the versions stage, before the render: a
+    revised article's build has the earlier version's page, marked superseded, from the
+    kept text; a rebuild given the same cache neither describes it again nor renders the
+    briefing again; an edit to the kept text shows, and every build equals a cold one."""
+    project = copy_project(tmp_path / "p", {"hyesan.txt": REVISED}, with_seeds=False)
+    settings = pipeline.Settings.for_project(project, site_url="https://example.org/",
+                                             pages_dir=project / ".cache" / "bd")
+    cache = BuildCache()
+
+    def build():
+        cold = pipeline.build_corpus(pipeline.Settings.for_project(project, site_url="https://example.org/"))
+        corpus = pipeline.build_corpus(settings, cache=cache)
+        assert not corpus.refusals and not corpus.errors and not corpus.warnings
+        pages = {src: corpus.pages[src] for src in corpus.pages}
+        assert pages == dict(cold.pages)
+        assert {src: corpus.assets[src] for src in corpus.assets} == dict(cold.assets)
+        assert {src: corpus.heads[src] for src in corpus.heads} == dict(cold.heads)
+        corpus.registry.save_if_changed()  # as the adapter does
+        return corpus, pages
+
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "v1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build()
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "registry")
+    article = project / "source_articles" / "hyesan.txt"
+    article.write_text(REVISED.replace("almost stopped", "stopped entirely"), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710000000")
+
+    revised, pages = build()
+    [b] = revised.briefings
+    [old] = b.earlier
+    assert (b.version, [v["version"] for v in b.versions]) == (2, [1])
+    assert (old.version, old.superseded_by, old.url, old.topics) == (1, 2, b.url, b.topics)
+    old_src = b.url + "v1/index.md"
+    assert "almost stopped" in pages[old_src] and "bd-superseded" in pages[old_src]
+    assert "stopped entirely" in pages[b.page_path] and "bd-superseded" not in pages[b.page_path]
+    described = dict(cache.earlier)
+    rendered = set(cache.rendered)
+    assert len(described) == 1
+
+    again, pages_again = build()  # nothing changed
+    assert pages_again == pages and set(cache.rendered) == rendered
+    [(key, kept)] = cache.earlier.items()
+    assert kept is described[key]  # not described again
+    assert not again.pages.changed(old_src)
+
+    kept_text = project / "hooks" / "registry" / "versions" / b.id / "v1.txt"
+    kept_text.write_text(REVISED.replace("almost stopped", "nearly stopped"), encoding="utf-8")
+    edited, pages_edited = build()
+    assert "nearly stopped" in pages_edited[old_src] and edited.pages.changed(old_src)
+    assert set(cache.rendered) != rendered and list(cache.earlier) != list(described)
+    assert pages_edited[b.page_path] == pages[b.page_path]
+
+
 def test_render_key_follows_the_cleaned_text_and_the_labels(tmp_path, monkeypatch):
     """The render key stands the cleaned text and each label dict in by a digest kept by
     object (builds share them and never change them): equal content gives the key, other

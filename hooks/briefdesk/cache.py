@@ -27,6 +27,7 @@ class BuildCache:
     files        read: (path, stamps of the file and its metadata file) -> SourceArticle | Refusal
     described    clean + describe + prices: describe key -> Briefing (frozen: each build composes its own)
     labels       classify: label key -> model.Labels (topics, places, actors label dicts)
+    earlier      versions: earlier-version key (kept text, metadata, rules, language) -> described Briefing
     term_counts  related: (n_features, text digest) -> the text's row of hashed term counts
     rendered     render: render key -> (archive entries, page, head and asset paths)
     pieces       listing and feed entries (output.Memo)
@@ -38,6 +39,7 @@ class BuildCache:
         self.files: dict[tuple, Any] = {}
         self.described: dict[str, Any] = {}
         self.labels: dict[str, Any] = {}  # model.Labels
+        self.earlier: dict[str, Any] = {}  # model.Briefing of an earlier version (publishing/versions.track)
         self.term_counts: dict[tuple, tuple] = {}
         self.rendered: dict[str, tuple] = {}
         self.pieces: dict = {}

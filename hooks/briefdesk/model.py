@@ -102,19 +102,23 @@ class Labels:
 @dataclass(frozen=True)
 class VersionInfo:
     """What the versions stage made of one briefing: its version number, the date that
-    version replaced the previous one, and the earlier versions still readable (number,
-    url, recorded, superseded, store: the kept text's path)."""
+    version replaced the previous one, the earlier versions still readable (number,
+    url, recorded, superseded, store: the kept text's path) and, in the same order, each
+    one's briefing (described from its kept text, with its version number and the one
+    that superseded it; the pipeline composes in the URL and labels)."""
 
     version: int = 1
     revised: str | None = None
     versions: tuple[dict[str, Any], ...] = ()
+    earlier: tuple[Briefing, ...] = ()
 
 
 @dataclass(frozen=True)
 class Briefing:
     """Everything the site knows about one published article. Made by describe; the fields
     after ``credit_sources`` come from later stages' values, composed in by the pipeline
-    (``evolve``): labels, URL, versions, neighbours, related."""
+    (``evolve``): labels, URL, versions (and the earlier versions' briefings), neighbours,
+    related."""
 
     id: str
     slug: str
@@ -145,6 +149,8 @@ class Briefing:
     version: int = 1
     revised: str | None = None  # the date the current version replaced the previous one
     versions: list[dict[str, Any]] = field(default_factory=list)  # earlier versions: number, url, dates
+    # each earlier version's briefing, in the order of ``versions`` (VersionInfo.earlier, composed)
+    earlier: tuple[Briefing, ...] = ()
     superseded_by: int | None = None  # set on an earlier version's briefing
     neighbours: dict[str, dict[str, str]] = field(default_factory=dict)  # "newer"/"older": {url, title}
     git_blob: str = ""  # the source file's git id as read for this build (SourceArticle.git_blob)

@@ -45,7 +45,7 @@ from . import parallel
 from .built import publish
 from .cache import BuildCache
 from .labels import pricedata, taxonomy
-from .model import Briefing, Labels, Refusal, RefusedError, SourceArticle, VersionInfo
+from .model import Briefing, Labels, Refusal, RefusedError, VersionInfo
 from .output import Memo, MemoryPages, PackPages
 from .pages import cite, citing, export, feeds, listing, price_records, pricepages, render, taxonomy_pages
 from .pages.provmap import DEFAULT_CSS
@@ -54,7 +54,7 @@ from .publishing import versions
 from .publishing.registry import Assignment, Registry
 from .source.clean import CleanRules, clean_article, load_rules, recurring_by_article
 from .source.describe import describe
-from .source.read import decode, discover
+from .source.read import discover
 
 
 @dataclass
@@ -247,7 +247,8 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
     assignment = registry.assign(briefings, lambda slug: f"{listing.ALL_URL}{slug}/", refused_sources)
     briefings = [b for b in briefings if b.id in assignment.urls]
     tracked, version_warnings = versions.track(registry, briefings, settings.source_dir,
-                                               settings.registry_path.parent / "versions")
+                                               settings.registry_path.parent / "versions", rules, rules_digest,
+                                               settings.default_language, cache.earlier)
     briefings.sort(key=Briefing.sort_key)
     briefings = _published(briefings, labels, assignment.urls, tracked)
     timings["registry"] = time.perf_counter() - t0
@@ -282,7 +283,8 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
 def _published(briefings: list[Briefing], labels: Mapping[str, Labels], urls: Mapping[str, str],
                tracked: Mapping[str, VersionInfo]) -> list[Briefing]:
     """The briefings (sorted, newest first) with what classify, the registry and versions
-    made of them, and the briefings before and after each in that order."""
+    made of them, and the briefings before and after each in that order; each earlier
+    version's briefing with the current one's URL, topics and places."""
     none = VersionInfo()
     out = []
     for i, b in enumerate(briefings):
@@ -293,10 +295,11 @@ def _published(briefings: list[Briefing], labels: Mapping[str, Labels], urls: Ma
         if i + 1 < len(briefings):
             older = briefings[i + 1]
             neighbours["older"] = {"url": urls[older.id], "title": older.title}
-        la, info = labels[b.id], tracked.get(b.id, none)
+        la, info, url = labels[b.id], tracked.get(b.id, none), urls[b.id]
+        earlier = tuple(ob.evolve(url=url, topics=list(la.topics), regions=list(la.regions)) for ob in info.earlier)
         out.append(b.evolve(topics=list(la.topics), regions=list(la.regions), actors=list(la.actors),
-                           url=urls[b.id], version=info.version, revised=info.revised,
-                           versions=list(info.versions), neighbours=neighbours))
+                           url=url, version=info.version, revised=info.revised,
+                           versions=list(info.versions), earlier=earlier, neighbours=neighbours))
     return out
 
 
@@ -328,13 +331,12 @@ def briefing_sources(b: Briefing) -> list[str]:
 
 @dataclass(frozen=True)
 class RenderInputs:
-    """What every briefing's render reads besides the briefing: the settings, the site as
-    the citations take it (with names.yml's lists) and the cleaning rules (for earlier
-    versions' text), read once by the build and handed to the render jobs."""
+    """What every briefing's render reads besides the briefing: the settings and the site
+    as the citations take it (with names.yml's lists), read once by the build and handed
+    to the render jobs."""
 
     settings: Settings
     site: dict[str, Any]
-    rules: CleanRules
 
 
 def _for_mkdocs(pages: dict[str, str], settings: Settings, metas: dict[str, dict] | None = None) -> dict[str, str]:
@@ -366,8 +368,7 @@ def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, st
     assets.update(citing.downloads(b, site, rec))
     entries = (export.json_line(b, settings.site_url, facts), export.csv_row(b, settings.site_url, facts),
                *citing.archive_entry(b, site, rec, assets))
-    for old, src in zip(b.versions, srcs[1:]):
-        ob = _earlier_version(b, old, settings, inputs.rules)
+    for old, ob, src in zip(b.versions, b.earlier, srcs[1:], strict=True):  # ob: made by the versions stage
         metas[src] = render.front_matter_data(ob, record=False)
         old_facts = record_of(ob)
         vrec = citing.record(ob, settings, version=old["version"], version_url=old["url"], revised=None,
@@ -405,14 +406,18 @@ def _shared_digest(objs: tuple, used: dict, known: dict) -> bytes:
 
 def _render_key(b: Briefing, settings: Settings, editorial: str, used: dict, known: dict) -> str:
     """Everything a briefing's pages are made from: the briefing as the pipeline left it
-    (text, labels, links, neighbours, versions), the settings and the editorial data.
-    Related briefings' similarity scores are left out: pages show the list and the
+    (text, labels, links, neighbours, versions and each earlier version's briefing, so a
+    change to an earlier version's text renders again), the settings and the editorial
+    data. Related briefings' similarity scores are left out: pages show the list and the
     reasons, not the scores, which move a little for every briefing whenever one changes.
-    The cleaned text and the labels stand in by the digest of their pickle (``used``
+    The cleaned texts and the labels stand in by the digest of their pickle (``used``
     collects the digests this build looked up, ``known`` holds the last build's)."""
     topics, regions, actors = (_shared_digest(tuple(labels), used, known) for labels in (b.topics, b.regions, b.actors))
+    earlier = tuple(ob.evolve(clean=_shared_digest((ob.clean,), used, known),
+                              topics=_shared_digest(tuple(ob.topics), used, known),
+                              regions=_shared_digest(tuple(ob.regions), used, known)) for ob in b.earlier)
     view = b.evolve(clean=_shared_digest((b.clean,), used, known), topics=topics, regions=regions, actors=actors,
-                   related=[{k: v for k, v in r.items() if k != "score"} for r in b.related])
+                   earlier=earlier, related=[{k: v for k, v in r.items() if k != "score"} for r in b.related])
     return hashlib.blake2b(_pickled((view, settings)) + editorial.encode(), digest_size=20).hexdigest()
 
 
@@ -477,7 +482,7 @@ class Rendering:
                                      hashlib.sha256(names_path.read_bytes()).hexdigest() if names_path.exists() else "",
                                      lambda: cite.load_names(settings.editorial_dir))
         site = citing.site_info(settings, names)
-        self.inputs = RenderInputs(settings, site, _rules(settings, cache)[0])
+        self.inputs = RenderInputs(settings, site)
         if settings.pages_dir:
             pages, assets = PackPages(settings.pages_dir, "pages"), PackPages(settings.pages_dir, "assets")
             heads = PackPages(settings.pages_dir, "heads")
@@ -654,18 +659,6 @@ class Rendering:
         if self.mkdocs_pages is not None:
             self.mkdocs_pages.put(src, for_mkdocs or "")
         self.corpus.pages.put(src, page)
-
-
-def _earlier_version(b: Briefing, old: dict, settings: Settings, rules: CleanRules) -> Briefing:
-    """An earlier version's briefing, from the text kept in the repository."""
-
-    raw = Path(old["store"]).read_bytes()
-    text, _, _ = decode(raw)
-    article = SourceArticle(source_file=b.source_file, path=Path(old["store"]), text=text, metadata=b.metadata,
-                            content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
-    ob = describe(article, clean_article(article, rules), settings.default_language)
-    return ob.evolve(url=b.url, version=old["version"], revised=None, versions=[], superseded_by=b.version,
-                   topics=list(b.topics), regions=list(b.regions), actors=[], related=[])
 
 
 def write_pages(corpus: Corpus, out_dir: Path) -> int:

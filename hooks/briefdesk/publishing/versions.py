@@ -8,7 +8,13 @@ repository (`hooks/registry/versions/<id>/v<N>.txt`, from git's object store, wh
 was committed) so that a fresh clone rebuilds every version without git history.
 
 ``track`` returns each briefing's ``model.VersionInfo`` by id (and the warnings); it
-writes the registry's entries and the kept texts, never the briefings.
+writes the registry's entries and the kept texts, never the briefings. An earlier
+version's briefing is made here, before the render: its kept text is read, cleaned and
+described (with the article's metadata as it is now and the cleaning rules, as the
+render showed it before), and ``VersionInfo.earlier`` carries it, with its version number
+and the version that superseded it. A build cache's ``earlier`` part keeps the described
+ones, keyed by the kept text's hash, the metadata, the rules' digest and the language, so
+an unchanged earlier version is not described again in each rebuild of `mkdocs serve`.
 
 Dates come from SOURCE_DATE_EPOCH when it is set (reproducible builds), else today.
 """
@@ -16,12 +22,16 @@ Dates come from SOURCE_DATE_EPOCH when it is set (reproducible builds), else tod
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import subprocess
 from pathlib import Path
 
-from ..model import Briefing, VersionInfo
-from ..source.read import git_blob_sha
+from ..model import Briefing, SourceArticle, VersionInfo
+from ..source.clean import CleanRules, clean_article
+from ..source.describe import describe
+from ..source.read import decode, git_blob_sha
 
 
 def today() -> str:
@@ -50,13 +60,36 @@ def store_path(store_dir: Path, bid: str, version: int) -> Path:
     return store_dir / bid / f"v{version}.txt"
 
 
-def track(registry, briefings: list[Briefing], source_dir: Path,
-          store_dir: Path) -> tuple[dict[str, VersionInfo], list[str]]:
-    """Record versions in the registry and keep superseded texts. Returns each briefing's
-    versions by id (a briefing the registry has no entry for has none), and one-line
-    warnings (a superseded text that cannot be kept)."""
+def _earlier_key(raw: bytes, b: Briefing, rules_digest: str, language: str) -> str:
+    """Cache key of an earlier version's described briefing: the kept text, the metadata
+    and source file it is described with, the cleaning rules and the language."""
+    return hashlib.sha256(
+        "\0".join([hashlib.sha256(raw).hexdigest(), json.dumps(b.metadata, sort_keys=True), rules_digest,
+                   language, b.source_file]).encode()
+    ).hexdigest()
+
+
+def _describe_kept(raw: bytes, path: Path, b: Briefing, rules: CleanRules, language: str) -> Briefing:
+    """An earlier version's briefing, from the text kept in the repository (cleaned with
+    no lines counted as recurring)."""
+    text, _, _ = decode(raw)
+    article = SourceArticle(source_file=b.source_file, path=path, text=text, metadata=b.metadata,
+                            content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return describe(article, clean_article(article, rules), language)
+
+
+def track(registry, briefings: list[Briefing], source_dir: Path, store_dir: Path, rules: CleanRules,
+          rules_digest: str, language: str,
+          kept: dict[str, Briefing] | None = None) -> tuple[dict[str, VersionInfo], list[str]]:
+    """Record versions in the registry, keep superseded texts and describe each earlier
+    version still readable. Returns each briefing's versions by id (a briefing the
+    registry has no entry for has none), and one-line warnings (a superseded text that
+    cannot be kept). ``kept``: the build cache's described earlier versions, by key (left
+    holding those this build used)."""
     warnings: list[str] = []
     tracked: dict[str, VersionInfo] = {}
+    known = kept if kept is not None else {}
+    used: dict[str, Briefing] = {}
     date = today()
     for b in briefings:
         entry = registry.entries.get(b.id)
@@ -84,7 +117,7 @@ def track(registry, briefings: list[Briefing], source_dir: Path,
         elif entry.versions[-1].get("git_blob") != blob:
             entry.versions[-1]["git_blob"] = blob  # same text, other bytes (e.g. line endings)
         current = entry.versions[-1]
-        earlier = []
+        earlier, earlier_briefings = [], []
         for i, v in enumerate(entry.versions[:-1]):
             path = store_path(store_dir, b.id, v["version"])
             if path.exists():
@@ -95,6 +128,13 @@ def track(registry, briefings: list[Briefing], source_dir: Path,
                     "superseded": entry.versions[i + 1]["recorded"],
                     "store": str(path),
                 })
+                raw = path.read_bytes()
+                key = _earlier_key(raw, b, rules_digest, language)
+                described = used.get(key) or known.get(key) or _describe_kept(raw, path, b, rules, language)
+                used[key] = described  # shared with the cache, never changed: the version's own is a copy
+                earlier_briefings.append(described.evolve(version=v["version"], superseded_by=current["version"]))
         tracked[b.id] = VersionInfo(current["version"], current["recorded"] if current["version"] > 1 else None,
-                                    tuple(earlier))
+                                    tuple(earlier), tuple(earlier_briefings))
+    known.clear()  # only what this build used
+    known.update(used)
     return tracked, warnings
