@@ -201,7 +201,7 @@ def test_seed_urls_stay_as_published(seeds):
 
     recorded = yaml.safe_load((ROOT / "hooks" / "registry" / "urls.yml").read_text(encoding="utf-8"))["briefings"]
     corpus = build_corpus(Settings.for_project(ROOT))
-    assert corpus.errors == [] and corpus.assignment.added == [] and corpus.assignment.renamed == []
+    assert corpus.errors == [] and corpus.assignment.added == () and corpus.assignment.renamed == ()
     urls = {b.id: b.url for b in corpus.briefings}
     assert urls == {bid: entry["url"] for bid, entry in recorded.items()}
     assert urls["882abeed6eb633e3"] == "briefings/wholesaler-counterfeit-leather-goods-north-koreas-pyongsong/"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from briefdesk.pipeline import Settings, build_corpus
@@ -32,7 +34,7 @@ def project(tmp_path: Path, files: dict[str, str]) -> Settings:
 def test_committed_registry_covers_the_shipped_corpus():
     corpus = build_corpus(Settings.for_project(ROOT))
     assert corpus.errors == [] and corpus.refusals == []
-    assert corpus.assignment.added == []  # every seed URL is already recorded
+    assert corpus.assignment.added == ()  # every seed URL is already recorded
     recorded = yaml.safe_load((ROOT / "hooks/registry/urls.yml").read_text())["briefings"]
     assert {b.id: b.url for b in corpus.briefings} == {k: v["url"] for k, v in recorded.items()}
 
@@ -40,14 +42,28 @@ def test_committed_registry_covers_the_shipped_corpus():
 def test_new_article_is_recorded_then_fixed(tmp_path):
     settings = project(tmp_path, {"a.txt": ARTICLE})
     corpus = build_corpus(settings)
-    assert corpus.assignment.added == ["a"]
+    assert corpus.assignment.added == ("a",)
     corpus.registry.save_if_changed()
     url = corpus.briefings[0].url
     assert url == "briefings/north-korean-authorities-tightened-control-over-sunam-market/"
     # the title changes: the URL does not
     (settings.source_dir / "a.yml").write_text("title: A completely different title\n")
     again = build_corpus(settings)
-    assert again.briefings[0].url == url and again.errors == [] and again.assignment.added == []
+    assert again.briefings[0].url == url and again.errors == [] and again.assignment.added == ()
+
+
+def test_the_assignment_is_a_value(tmp_path):
+    """What the registry stage returns cannot be written into: a frozen Assignment of
+    tuples and read-only mappings."""
+    corpus = build_corpus(project(tmp_path, {"a.txt": ARTICLE}))
+    assignment = corpus.assignment
+    assert dict(assignment.urls) == {"a": corpus.briefings[0].url}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        assignment.urls = {}  # type: ignore[misc]
+    for mapping in (assignment.urls, assignment.redirects, assignment.withdrawn):
+        with pytest.raises(TypeError):
+            mapping["x"] = "y"  # type: ignore[index]
+    assert all(isinstance(v, tuple) for v in (assignment.added, assignment.renamed, assignment.errors))
 
 
 def test_dropping_a_published_article_fails_and_says_which(tmp_path):

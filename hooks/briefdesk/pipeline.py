@@ -105,7 +105,7 @@ class Corpus:
 
     @property
     def errors(self) -> list[str]:
-        return self.assignment.errors
+        return list(self.assignment.errors)
 
     def report(self) -> dict[str, Any]:
         published = [{"source_file": b.source_file, "id": b.id, "url": b.url} for b in sorted(self.briefings, key=lambda b: b.source_file)]

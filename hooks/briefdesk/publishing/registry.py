@@ -7,13 +7,16 @@ build turns into a redirect). An editor may retire a briefing by giving its entr
 
 `assign()` gives every briefing its URL (``Assignment.urls``, by id: it writes the
 registry's entries, never the briefings) and returns the problems that must stop a build:
-a recorded URL that would vanish, or two briefings claiming one URL.
+a recorded URL that would vanish, or two briefings claiming one URL. What it returns is a
+value: a frozen ``Assignment`` of tuples and read-only mappings, made once at the end.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -59,14 +62,21 @@ class RegistryError(ValueError):
     """The registry file itself is unreadable or inconsistent."""
 
 
-@dataclass
+def _read_only() -> Mapping:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
 class Assignment:
-    urls: dict[str, str] = field(default_factory=dict)  # id -> URL; a briefing without one is not published
-    added: list[str] = field(default_factory=list)  # ids recorded for the first time
-    renamed: list[tuple[str, str, str]] = field(default_factory=list)  # (id, old, new)
-    errors: list[str] = field(default_factory=list)
-    redirects: dict[str, str] = field(default_factory=dict)  # old url -> new url
-    withdrawn: dict[str, tuple[str, str]] = field(default_factory=dict)  # url -> (id, reason)
+    """What ``Registry.assign`` made of a build's briefings (read-only: tuples and mappings
+    that cannot be written into)."""
+
+    urls: Mapping[str, str] = field(default_factory=_read_only)  # id -> URL; a briefing without one is not published
+    added: tuple[str, ...] = ()  # ids recorded for the first time
+    renamed: tuple[tuple[str, str, str], ...] = ()  # (id, old, new)
+    errors: tuple[str, ...] = ()
+    redirects: Mapping[str, str] = field(default_factory=_read_only)  # old url -> new url
+    withdrawn: Mapping[str, tuple[str, str]] = field(default_factory=_read_only)  # url -> (id, reason)
 
 
 class Registry:
@@ -128,13 +138,18 @@ class Registry:
         refused_sources: set[str],
     ) -> Assignment:
         """Each briefing's URL (``urls``, by id); record new ones. Mutates the registry
-        entries, not the briefings."""
-        result = Assignment()
+        entries, not the briefings; what it returns is made at the end, frozen."""
+        urls: dict[str, str] = {}
+        added: list[str] = []
+        renamed: list[tuple[str, str, str]] = []
+        errors: list[str] = []
+        redirects: dict[str, str] = {}
+        withdrawn: dict[str, tuple[str, str]] = {}
         taken: dict[str, str] = {}  # url -> id, over current and previous URLs
         for bid, entry in self.entries.items():
             for url in [entry.url, *entry.previous_urls]:
                 if url in taken and taken[url] != bid:
-                    result.errors.append(f"registry gives URL /{url} to both {taken[url]} and {bid}")
+                    errors.append(f"registry gives URL /{url} to both {taken[url]} and {bid}")
                 taken[url] = bid
 
         present = {b.id for b in briefings}
@@ -145,16 +160,16 @@ class Registry:
                 if url in taken:
                     url = url_for_slug(f"{b.slug}-{b.id[:8]}")
                 if url in taken:
-                    result.errors.append(f"{b.source_file}: URL /{url} is already published for {taken[url]}")
+                    errors.append(f"{b.source_file}: URL /{url} is already published for {taken[url]}")
                     continue
                 entry = Entry(url=url, source_file=b.source_file)
                 self.entries[b.id] = entry
                 taken[url] = b.id
-                result.added.append(b.id)
+                added.append(b.id)
             elif "slug" in b.metadata and url_for_slug(b.metadata["slug"]) != entry.url:
                 new_url = url_for_slug(b.metadata["slug"])
                 if new_url in taken and taken[new_url] != b.id:
-                    result.errors.append(
+                    errors.append(
                         f"{b.source_file}: slug {b.metadata['slug']!r} would take /{new_url}, already published for {taken[new_url]}"
                     )
                 else:
@@ -164,32 +179,34 @@ class Registry:
                     entry.previous_urls.append(old)
                     entry.url = new_url
                     taken[new_url] = b.id
-                    result.renamed.append((b.id, old, new_url))
+                    renamed.append((b.id, old, new_url))
             if entry.source_file != b.source_file:
                 entry.source_file = b.source_file
             if entry.withdrawn:
-                result.errors.append(
+                errors.append(
                     f"{b.source_file}: id {b.id} is marked withdrawn in the registry; remove 'withdrawn' to publish it again"
                 )
-            result.urls[b.id] = entry.url
+            urls[b.id] = entry.url
             for old in entry.previous_urls:
-                result.redirects[old] = entry.url
+                redirects[old] = entry.url
                 for v in entry.versions[:-1]:  # an old address of an earlier version too
-                    result.redirects[f"{old}v{v['version']}/"] = f"{entry.url}v{v['version']}/"
+                    redirects[f"{old}v{v['version']}/"] = f"{entry.url}v{v['version']}/"
 
         for bid, entry in sorted(self.entries.items()):
             if bid in present:
                 continue
             if entry.withdrawn:
                 for url in [entry.url, *entry.previous_urls]:
-                    result.withdrawn[url] = (bid, str(entry.withdrawn))
+                    withdrawn[url] = (bid, str(entry.withdrawn))
                 continue
             if entry.source_file in refused_sources:
                 # refused this build: the refusal's own warning explains; the URL is
                 # only lost if the editor lets that stand (strict builds fail on it)
                 continue
-            result.errors.append(
+            errors.append(
                 f"published URL /{entry.url} (id {bid}, from {entry.source_file or 'an unknown file'}) "
                 "has no article any more: restore the article, or mark its registry entry 'withdrawn: <reason>'"
             )
-        return result
+        return Assignment(urls=MappingProxyType(urls), added=tuple(added), renamed=tuple(renamed),
+                          errors=tuple(errors), redirects=MappingProxyType(redirects),
+                          withdrawn=MappingProxyType(withdrawn))
