@@ -35,6 +35,8 @@ Every figure left out is returned with the reason, so the build report lists it.
 
 from __future__ import annotations
 
+import calendar
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,8 +129,6 @@ def _fold_name(text: str) -> str:
 
 def load_vocabulary(editorial_dir: Path) -> PriceVocabulary:
     """Read and validate prices.yml from the editorial folder."""
-    import hashlib
-
     path = Path(editorial_dir) / _FNAME
     try:
         raw = path.read_bytes()
@@ -539,8 +539,6 @@ def _pub(date: str | None) -> tuple[int | None, int | None, int | None]:
 
 
 def _valid(y: int, m: int, d: int | None = None) -> bool:
-    import calendar
-
     return 1 <= m <= 12 and (d is None or 1 <= d <= calendar.monthrange(y, m)[1])
 
 
@@ -599,9 +597,39 @@ def _resolve(m: re.Match, pub: tuple[int | None, int | None, int | None]) -> tup
     return None, None
 
 
-def _date_phrases(s: str, pub) -> list[tuple[int, int, str | None, str | None, str]]:
+# The words a date phrase can start with (lower case): every alternative of _DATE starts at
+# the start of a word (a run of letters and digits), with a month's name, a digit, or one of
+# these. A search of _DATE tries every position of a sentence; trying it only at the words
+# that can start a phrase finds the same phrases (see _date_matches).
+_DATE_FIRST = frozenset(
+    [m for m in _MONTHS] + "early mid late the this last earlier later now currently at these today yesterday "
+    "a one two three four five six".split())
+
+
+def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None):
+    """_DATE.finditer(s); with the sentence's words (``offsets``: classify.span_tokens),
+    tried only where a word can start a phrase: a digit, a word of _DATE_FIRST in any case,
+    or a word with a letter beyond ASCII (which may match a word of it case-insensitively
+    otherwise than by str.lower: "laſt")."""
+    if offsets is None:
+        yield from _DATE.finditer(s)
+        return
+    done, match, first = 0, _DATE.match, _DATE_FIRST
+    for a, b in offsets:
+        if a < done:
+            continue
+        w = s[a:b]
+        if w[0].isdigit() or w.lower() in first or not w.isascii():
+            m = match(s, a)
+            if m is not None:
+                done = m.end()
+                yield m
+
+
+def _date_phrases(s: str, pub, offsets: Sequence[tuple[int, int]] | None = None
+                  ) -> list[tuple[int, int, str | None, str | None, str]]:
     out = []
-    for m in _DATE.finditer(s):
+    for m in _date_matches(s, offsets):
         words = m.group()
         if m.group("mo") is not None and m.group("mo_m") == "May" and not (m.group("mo_y") or m.group("mo_rel")):
             if not re.search(r"(?:in|of|since|early|late|mid|end of)[\s-]+\Z", s[:m.start()], re.IGNORECASE):
@@ -709,7 +737,7 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
         if "dates" in done:
             return
         done["dates"] = True
-        phrases = _date_phrases(s, pub)
+        phrases = _date_phrases(s, pub, words[0])
         claimed: set[int] = set()
         dated = [f for f in figures if f.role != "conversion"]
         for k, fig in enumerate(dated):
