@@ -295,7 +295,13 @@ _LAST_WORD = re.compile(r"([^\s(\[\"“‘]+?)[.!?]+[\"”’)\]]*$")
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a paragraph; a period after an abbreviation
     ("Oct. 13", "U.S.") or an initial ("N. Korean") does not end one."""
-    out, start = [], 0
+    return list(_sentences(text))
+
+
+def _sentences(text: str):
+    """sentence_spans, one at a time: extraction stops reading a paragraph's sentences
+    after the last place money may be (a quarter of them, in generated reports)."""
+    start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.start(1)
         word = _LAST_WORD.search(text, max(start, end - 40), end)  # the word before the stop, not a scan of the sentence
@@ -303,11 +309,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             w = word.group(1).lower()
             if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or w.rstrip(".") in _ABBREVIATIONS:
                 continue
-        out.append((start, end))
+        yield start, end
         start = m.end()
     if start < len(text):
-        out.append((start, len(text)))
-    return out
+        yield start, len(text)
 
 
 # --------------------------------------------------------------------------- figures
@@ -424,7 +429,11 @@ _AFTER_X = re.compile(r"\A\s*(?:in|as|of|as a|in the form of)?\s*\Z", re.IGNOREC
 _AND_BEFORE = re.compile(r"\A[^.;]{0,40}?(?:,\s*|\s+)(?:and|or)\s+\Z", re.IGNORECASE)
 _FOR_ANY = re.compile(r"[\s,]*for\s+(?P<what>[^,;.()]{1,60})", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"(?<![^\W_])respectively(?![^\W_])", re.IGNORECASE)
-_CLAUSE = re.compile(r";|,?\s+(?:while|whereas|although|though)\s+|,\s+but\s+|,\s+and\s+(?=(?:in|at|from|on)\s)",
+# ";", or ",?\s+(while|whereas|although|though)\s+", ",\s+but\s+", ",\s+and\s+(?=(in|at|from|on)\s)",
+# written to start with one of the signs they can start with (a class the engine scans
+# for in C) and to tell them apart by it
+_CLAUSE = re.compile(r"[;,\s](?:(?<=;)|(?<=,)(?:\s+(?:while|whereas|although|though)\s+|\s+but\s+"
+                     r"|\s+and\s+(?=(?:in|at|from|on)\s))|(?<=\s)\s*(?:while|whereas|although|though)\s+)",
                      re.IGNORECASE)
 
 
@@ -442,6 +451,7 @@ class _Figure:
     unit: str | None = None
     unit_end: int = 0
     date: tuple[str | None, str | None, str | None] | None = None  # (iso, source, words)
+    lead: list[str] | None = None  # _words_before its start
 
     def words(self, text: str) -> str:
         return text[self.start:self.end]
@@ -669,7 +679,8 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
 
     # qualifier, unit
     for fig in figures:
-        fig.qualifier = _qualifier(_words_before(s, fig.start))
+        fig.lead = _words_before(s, fig.start)  # read by its qualifier, its role (not changed)
+        fig.qualifier = _qualifier(fig.lead)
         tail = fig.unit_from
         paren = _PAREN.match(s, tail)
         um = v._unit_after.match(s, paren.end() if paren else tail)
@@ -696,14 +707,14 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
     for k, fig in enumerate(figures):
         if k and _CONVERSION.match(s[figures[k - 1].end:fig.start]):
             fig.role = "conversion"
-        elif _is_delta(_words_before(s, fig.start)) or _DELTA_AFTER.match(s, fig.end):
+        elif _is_delta(fig.lead) or _DELTA_AFTER.match(s, fig.end):
             fig.role = "delta"
     prices = [f for f in figures if f.role == "price"]
     chain = False  # in "from A to B and C to D", C to D is a pair too
     for k, fig in enumerate(prices):
         if fig.role != "price" or fig.prev is not None:
             continue  # a pair's second figure: the chain goes on
-        lead = _words_before(s, fig.start)
+        lead = fig.lead
         nxt = prices[k + 1] if k + 1 < len(prices) else None
         joined = chain and k and _AND_BEFORE.match(s[prices[k - 1].end:fig.start])
         if ((_after_from(lead) or joined) and nxt is not None and nxt.role == "price"
@@ -925,7 +936,7 @@ def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None
         if not hints:
             continue
         k, last = 0, len(hints)
-        for a, b in sentence_spans(text):
+        for a, b in _sentences(text):
             while k < last and hints[k] < a:
                 k += 1
             if k == last:
