@@ -1149,7 +1149,7 @@ def spans(matcher: _Matcher, text: str, words: tuple | None = None) -> list[tupl
     made already (several matchers over one text)."""
     offsets, toks, lows = words if words is not None else span_tokens(text)
     children, wild = matcher.root.children, bool(matcher.root.prefixes)
-    starts = range(len(toks)) if wild else [i for i, low in enumerate(lows) if low in children]
+    starts = range(len(toks)) if wild else compress(range(len(lows)), map(children.__contains__, lows))
     out: list[tuple[int, int, Any]] = []
     nxt = 0
     for i in starts:  # most words start no entry

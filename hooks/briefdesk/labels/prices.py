@@ -378,6 +378,8 @@ def _candidates(index: dict[str, list[tuple[str, ...]]], words: list[str]) -> li
     if not words:
         return []
     w = words[-1]
+    if w.isalnum():  # nearly always: then the three keys below are the word itself ([\W_] is not alnum)
+        return index.get(w, ())
     found: list[tuple[str, ...]] = []
     for key in dict.fromkeys((w, w.lstrip("([{\"'“‘-—–"), _NON_WORD.split(w)[-1])):
         found.extend(index.get(key, ()))
