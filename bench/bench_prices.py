@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import gc
 import os
 import sys
 import tempfile
@@ -82,8 +83,13 @@ def main(argv=None) -> int:
             cpu_without.append(bare.cpu)
         pricedata.extract_for = real
         t = corpus.timings
-        # the extraction alone, in this process, every briefing again (no cache)
+        # the extraction alone, in this process, every briefing again (no cache); what is alive
+        # (the builds' corpora) out of the garbage collector's view, as the pipeline has it when
+        # its workers extract (pipeline._settle before the map): else every full collection
+        # would walk the corpora, a cost that grows with the archive and is not extraction's
         p = pricedata.pricing(settings.editorial_dir, *taxonomy.load_vocabulary(settings.editorial_dir))
+        gc.collect()
+        gc.freeze()
         t1, c1 = time.perf_counter(), time.process_time()
         found = [prices.extract(b.id, b.clean.paragraphs, b.date, p.vocab, p.gazetteer) for b in corpus.briefings]
         alone, alone_cpu = time.perf_counter() - t1, time.process_time() - c1
@@ -96,6 +102,7 @@ def main(argv=None) -> int:
         made += [price_records.table_html(b, b.url) for b in corpus.briefings]
         made += [index.json(), index.csv()]
         rendering, rendering_cpu = time.perf_counter() - t1, time.process_time() - c1
+        gc.unfreeze()
         n = len(corpus.briefings)
         obs = sum(len(f.observations) for f in found)
         left = collections.Counter(x["reason"].split(":")[0] for f in found for x in f.left_out)
