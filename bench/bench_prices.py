@@ -1,6 +1,10 @@
 """Price extraction's cost: a generated corpus (bench/generate_corpus.py) through the
-pipeline in memory, cold, with and without extraction (interleaved pairs): what it adds
-to the pipeline, and what was found and left out.
+pipeline in memory, cold, three ways, interleaved: with prices; with extraction run in the
+per-article map but its observations dropped (what extraction itself adds, the issue's
+measure); without extraction (no observations, so no price figures on any page). Then
+extraction alone and the price pages alone, in this process; and what was found and left
+out. Every percentage compares processor time with processor time (this process and its
+finished workers), except the lines that say wall clock.
 
     python bench/bench_prices.py --count 1000 [--seed 1]
 
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import gc
 import os
 import sys
 import tempfile
@@ -43,7 +48,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--runs", type=int, default=2, help="pairs of builds, with and without extraction, interleaved")
+    ap.add_argument("--runs", type=int, default=2,
+                    help="rounds of three builds (with prices, extraction only, without), interleaved")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
@@ -51,33 +57,52 @@ def main(argv=None) -> int:
         settings = Settings.for_project(ROOT, source_dir=src, registry_path=Path(tmp) / "urls.yml",
                                         site_url="https://briefings.example.org/")
         real = pricedata.extract_for
-        with_, without, cpu_with, cpu_without = [], [], [], []
+        # a small build first, not counted: what the first build of a process pays once (imports,
+        # compiled patterns, the allocator's arenas) would otherwise go to whichever way runs first
+        warm = Path(tmp) / "warm"
+        generate(min(args.count, 100), args.seed + 1, warm)
+        _pipeline(Settings.for_project(ROOT, source_dir=warm, registry_path=Path(tmp) / "warm.yml",
+                                       site_url="https://briefings.example.org/"))
+        with_, without, cpu_with, cpu_without, cpu_only = [], [], [], [], []
         corpus = None
+
+        def dropped(b, p):  # extraction made in the map as in a real build, its results not kept
+            real(b, p)
+            return [], []
+
         for _ in range(args.runs):  # what extraction adds: the same pipeline without it, interleaved
             pricedata.extract_for = real
             t, corpus = _pipeline(settings)
             with_.append(t)
             cpu_with.append(corpus.cpu)
+            pricedata.extract_for = dropped
+            cpu_only.append(_pipeline(settings)[1].cpu)
             pricedata.extract_for = lambda b, p: ([], [])
             t_without, bare = _pipeline(settings)
             without.append(t_without)
             cpu_without.append(bare.cpu)
         pricedata.extract_for = real
         t = corpus.timings
-        # the extraction alone, in this process, every briefing again (no cache)
+        # the extraction alone, in this process, every briefing again (no cache); what is alive
+        # (the builds' corpora) out of the garbage collector's view, as the pipeline has it when
+        # its workers extract (pipeline._settle before the map): else every full collection
+        # would walk the corpora, a cost that grows with the archive and is not extraction's
         p = pricedata.pricing(settings.editorial_dir, *taxonomy.load_vocabulary(settings.editorial_dir))
-        t1 = time.perf_counter()
+        gc.collect()
+        gc.freeze()
+        t1, c1 = time.perf_counter(), time.process_time()
         found = [prices.extract(b.id, b.clean.paragraphs, b.date, p.vocab, p.gazetteer) for b in corpus.briefings]
-        alone = time.perf_counter() - t1
+        alone, alone_cpu = time.perf_counter() - t1, time.process_time() - c1
         # what the prices add to the render, in this process: the index, the price pages,
         # the places' blocks, the briefings' tables and data/prices.json and .csv
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         index = pricepages.PriceIndex(corpus.briefings, settings)
         made = [f() for f in pricepages.pages(index, p.vocab, settings.per_page).values()]
         made += [pricepages.place_html(index, p.vocab, pid) for pid in sorted(index.by_place)]
         made += [price_records.table_html(b, b.url) for b in corpus.briefings]
         made += [index.json(), index.csv()]
-        rendering = time.perf_counter() - t1
+        rendering, rendering_cpu = time.perf_counter() - t1, time.process_time() - c1
+        gc.unfreeze()
         n = len(corpus.briefings)
         obs = sum(len(f.observations) for f in found)
         left = collections.Counter(x["reason"].split(":")[0] for f in found for x in f.left_out)
@@ -87,16 +112,20 @@ def main(argv=None) -> int:
               f"{', '.join(f'{x:.2f}' for x in without)} s (stages of the last: "
               + ", ".join(f"{k} {v:.2f}" for k, v in t.items()) + ")")
         print("stages without extraction (the last): " + ", ".join(f"{k} {v:.2f}" for k, v in bare.timings.items()))
-        ca, cb = min(cpu_with), min(cpu_without)
-        print(f"processor time (this process and its workers) with extraction {', '.join(f'{x:.2f}' for x in cpu_with)} s, "
-              f"without {', '.join(f'{x:.2f}' for x in cpu_without)} s: extraction adds {100 * (ca - cb) / cb:.1f} % "
-              "(best of each)")
-        print(f"extraction adds {100 * (a - b) / b:.1f} % to the pipeline (best of each); "
-              f"extraction alone, one process, no cache: {alone:.3f} s, {alone / n * 1000:.2f} s per 1,000 briefings "
-              f"= {100 * alone / b:.1f} % of the pipeline's time if it ran on one core beside it")
-        print(f"price pages, place blocks, briefing tables and exports alone, one process: {rendering:.3f} s, "
-              f"{rendering / n * 1000:.2f} s per 1,000 briefings = {100 * rendering / b:.1f} % of the pipeline's time; "
-              f"extraction and these together {100 * (alone + rendering) / b:.1f} %")
+        ca, co, cb = min(cpu_with), min(cpu_only), min(cpu_without)
+        print(f"processor time (this process and its workers): with prices {', '.join(f'{x:.2f}' for x in cpu_with)} s, "
+              f"extraction only (its results dropped) {', '.join(f'{x:.2f}' for x in cpu_only)} s, "
+              f"without extraction {', '.join(f'{x:.2f}' for x in cpu_without)} s (best of each)")
+        print(f"extraction adds {100 * (co - cb) / cb:+.1f} % to the pipeline's processor time; "
+              f"prices as a whole (extraction, price pages, tables, exports) {100 * (ca - cb) / cb:+.1f} %")
+        print(f"extraction alone, one process, no cache: processor {alone_cpu:.3f} s "
+              f"({alone_cpu / n * 1000:.3f} ms a briefing) = {100 * alone_cpu / cb:.1f} % of the pipeline's processor "
+              f"time without it (wall clock {alone:.3f} s)")
+        print(f"price pages, place blocks, briefing tables and exports alone, one process: processor "
+              f"{rendering_cpu:.3f} s ({rendering_cpu / n * 1000:.3f} ms a briefing) = "
+              f"{100 * rendering_cpu / cb:.1f} % of the pipeline's processor time without prices; extraction and these "
+              f"together {100 * (alone_cpu + rendering_cpu) / cb:.1f} %")
+        print(f"wall clock (moved by the machine's other jobs): prices add {100 * (a - b) / b:+.1f} % (best of each)")
         print(f"observations: {obs:,} ({obs / n:.2f} a briefing); left out: {dict(sorted(left.items()))}")
         print(f"largest price page: {max(pages.values()) / 1024:.0f} KB ({max(pages, key=pages.get)}); "
               f"price pages: {len(pages):,}; prices.json {len(corpus.assets[pricedata.PRICES_JSON].encode()) / 1e6:.1f} MB")

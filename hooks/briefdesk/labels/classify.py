@@ -1117,10 +1117,26 @@ def phrase_matcher(fname: str, phrases: Iterable[tuple[str, Any, str]], ignore: 
     return m
 
 
-def span_tokens(text: str) -> tuple[list[re.Match], list[str], list[str]]:
-    """The words of ``text`` for :func:`spans`: where they are (matches), folded and lower-cased."""
-    found = list(_TOKEN.finditer(text))
-    toks = [m.group() for m in found]
+def span_tokens(text: str) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    """The words of ``text`` for :func:`spans`: where they are ((start, end) offsets),
+    folded and lower-cased. Offsets are pairs of ints, not match objects (a list of
+    match objects kept alive is work for the garbage collector); for a text that is ASCII
+    but for the usual separators (nearly every one) they come from whole-text C
+    operations, as in :func:`_token_list`, not from a regular expression."""
+    plain = _without_separators(text)  # the same length: a separator becomes a space
+    if plain.isascii() and _PARA not in plain:
+        # runs of ASCII letters and digits, as _TOKEN finds them, by whole-text C operations
+        # (str.translate, str.split), each found again by str.find from where the last ended
+        spaced = plain.translate(_ASCII_CASE)
+        toks = spaced.split()
+        at, pos, find = [], 0, spaced.find
+        for tok in toks:
+            start = find(tok, pos)
+            pos = start + len(tok)
+            at.append((start, pos))
+        return at, toks, spaced.lower().split()
+    found = [m.span() for m in _TOKEN.finditer(text)]
+    toks = _TOKEN.findall(text)
     if not text.isascii():
         toks = [tok if tok.isascii() else ("".join(_TOKEN.findall(_fold(tok))) or tok) for tok in toks]
     return found, toks, [tok.lower() for tok in toks]
@@ -1133,7 +1149,7 @@ def spans(matcher: _Matcher, text: str, words: tuple | None = None) -> list[tupl
     made already (several matchers over one text)."""
     offsets, toks, lows = words if words is not None else span_tokens(text)
     children, wild = matcher.root.children, bool(matcher.root.prefixes)
-    starts = range(len(toks)) if wild else [i for i, low in enumerate(lows) if low in children]
+    starts = range(len(toks)) if wild else compress(range(len(lows)), map(children.__contains__, lows))
     out: list[tuple[int, int, Any]] = []
     nxt = 0
     for i in starts:  # most words start no entry
@@ -1144,7 +1160,7 @@ def spans(matcher: _Matcher, text: str, words: tuple | None = None) -> list[tupl
             end, best = _Matcher.longest(firsts, toks, i)
             if end > i:
                 for payload in best or ():
-                    out.append((offsets[i].start(), offsets[end - 1].end(), payload))
+                    out.append((offsets[i][0], offsets[end - 1][1], payload))
                     break  # one payload a match (a phrase has one owner here)
                 nxt = end
     return out

@@ -35,6 +35,8 @@ Every figure left out is returned with the reason, so the build report lists it.
 
 from __future__ import annotations
 
+import calendar
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,8 +129,6 @@ def _fold_name(text: str) -> str:
 
 def load_vocabulary(editorial_dir: Path) -> PriceVocabulary:
     """Read and validate prices.yml from the editorial folder."""
-    import hashlib
-
     path = Path(editorial_dir) / _FNAME
     try:
         raw = path.read_bytes()
@@ -295,7 +295,13 @@ _LAST_WORD = re.compile(r"([^\s(\[\"“‘]+?)[.!?]+[\"”’)\]]*$")
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a paragraph; a period after an abbreviation
     ("Oct. 13", "U.S.") or an initial ("N. Korean") does not end one."""
-    out, start = [], 0
+    return list(_sentences(text))
+
+
+def _sentences(text: str):
+    """sentence_spans, one at a time: extraction stops reading a paragraph's sentences
+    after the last place money may be (a quarter of them, in generated reports)."""
+    start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.start(1)
         word = _LAST_WORD.search(text, max(start, end - 40), end)  # the word before the stop, not a scan of the sentence
@@ -303,11 +309,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             w = word.group(1).lower()
             if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or w.rstrip(".") in _ABBREVIATIONS:
                 continue
-        out.append((start, end))
+        yield start, end
         start = m.end()
     if start < len(text):
-        out.append((start, len(text)))
-    return out
+        yield start, len(text)
 
 
 # --------------------------------------------------------------------------- figures
@@ -373,6 +378,8 @@ def _candidates(index: dict[str, list[tuple[str, ...]]], words: list[str]) -> li
     if not words:
         return []
     w = words[-1]
+    if w.isalnum():  # nearly always: then the three keys below are the word itself ([\W_] is not alnum)
+        return index.get(w, ())
     found: list[tuple[str, ...]] = []
     for key in dict.fromkeys((w, w.lstrip("([{\"'“‘-—–"), _NON_WORD.split(w)[-1])):
         found.extend(index.get(key, ()))
@@ -424,7 +431,11 @@ _AFTER_X = re.compile(r"\A\s*(?:in|as|of|as a|in the form of)?\s*\Z", re.IGNOREC
 _AND_BEFORE = re.compile(r"\A[^.;]{0,40}?(?:,\s*|\s+)(?:and|or)\s+\Z", re.IGNORECASE)
 _FOR_ANY = re.compile(r"[\s,]*for\s+(?P<what>[^,;.()]{1,60})", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"(?<![^\W_])respectively(?![^\W_])", re.IGNORECASE)
-_CLAUSE = re.compile(r";|,?\s+(?:while|whereas|although|though)\s+|,\s+but\s+|,\s+and\s+(?=(?:in|at|from|on)\s)",
+# ";", or ",?\s+(while|whereas|although|though)\s+", ",\s+but\s+", ",\s+and\s+(?=(in|at|from|on)\s)",
+# written to start with one of the signs they can start with (a class the engine scans
+# for in C) and to tell them apart by it
+_CLAUSE = re.compile(r"[;,\s](?:(?<=;)|(?<=,)(?:\s+(?:while|whereas|although|though)\s+|\s+but\s+"
+                     r"|\s+and\s+(?=(?:in|at|from|on)\s))|(?<=\s)\s*(?:while|whereas|although|though)\s+)",
                      re.IGNORECASE)
 
 
@@ -442,6 +453,7 @@ class _Figure:
     unit: str | None = None
     unit_end: int = 0
     date: tuple[str | None, str | None, str | None] | None = None  # (iso, source, words)
+    lead: list[str] | None = None  # _words_before its start
 
     def words(self, text: str) -> str:
         return text[self.start:self.end]
@@ -539,8 +551,6 @@ def _pub(date: str | None) -> tuple[int | None, int | None, int | None]:
 
 
 def _valid(y: int, m: int, d: int | None = None) -> bool:
-    import calendar
-
     return 1 <= m <= 12 and (d is None or 1 <= d <= calendar.monthrange(y, m)[1])
 
 
@@ -599,9 +609,39 @@ def _resolve(m: re.Match, pub: tuple[int | None, int | None, int | None]) -> tup
     return None, None
 
 
-def _date_phrases(s: str, pub) -> list[tuple[int, int, str | None, str | None, str]]:
+# The words a date phrase can start with (lower case): every alternative of _DATE starts at
+# the start of a word (a run of letters and digits), with a month's name, a digit, or one of
+# these. A search of _DATE tries every position of a sentence; trying it only at the words
+# that can start a phrase finds the same phrases (see _date_matches).
+_DATE_FIRST = frozenset(
+    [m for m in _MONTHS] + "early mid late the this last earlier later now currently at these today yesterday "
+    "a one two three four five six".split())
+
+
+def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None):
+    """_DATE.finditer(s); with the sentence's words (``offsets``: classify.span_tokens),
+    tried only where a word can start a phrase: a digit, a word of _DATE_FIRST in any case,
+    or a word with a letter beyond ASCII (which may match a word of it case-insensitively
+    otherwise than by str.lower: "laſt")."""
+    if offsets is None:
+        yield from _DATE.finditer(s)
+        return
+    done, match, first = 0, _DATE.match, _DATE_FIRST
+    for a, b in offsets:
+        if a < done:
+            continue
+        w = s[a:b]
+        if w[0].isdigit() or w.lower() in first or not w.isascii():
+            m = match(s, a)
+            if m is not None:
+                done = m.end()
+                yield m
+
+
+def _date_phrases(s: str, pub, offsets: Sequence[tuple[int, int]] | None = None
+                  ) -> list[tuple[int, int, str | None, str | None, str]]:
     out = []
-    for m in _DATE.finditer(s):
+    for m in _date_matches(s, offsets):
         words = m.group()
         if m.group("mo") is not None and m.group("mo_m") == "May" and not (m.group("mo_y") or m.group("mo_rel")):
             if not re.search(r"(?:in|of|since|early|late|mid|end of)[\s-]+\Z", s[:m.start()], re.IGNORECASE):
@@ -641,7 +681,8 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
 
     # qualifier, unit
     for fig in figures:
-        fig.qualifier = _qualifier(_words_before(s, fig.start))
+        fig.lead = _words_before(s, fig.start)  # read by its qualifier, its role (not changed)
+        fig.qualifier = _qualifier(fig.lead)
         tail = fig.unit_from
         paren = _PAREN.match(s, tail)
         um = v._unit_after.match(s, paren.end() if paren else tail)
@@ -668,14 +709,14 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
     for k, fig in enumerate(figures):
         if k and _CONVERSION.match(s[figures[k - 1].end:fig.start]):
             fig.role = "conversion"
-        elif _is_delta(_words_before(s, fig.start)) or _DELTA_AFTER.match(s, fig.end):
+        elif _is_delta(fig.lead) or _DELTA_AFTER.match(s, fig.end):
             fig.role = "delta"
     prices = [f for f in figures if f.role == "price"]
     chain = False  # in "from A to B and C to D", C to D is a pair too
     for k, fig in enumerate(prices):
         if fig.role != "price" or fig.prev is not None:
             continue  # a pair's second figure: the chain goes on
-        lead = _words_before(s, fig.start)
+        lead = fig.lead
         nxt = prices[k + 1] if k + 1 < len(prices) else None
         joined = chain and k and _AND_BEFORE.match(s[prices[k - 1].end:fig.start])
         if ((_after_from(lead) or joined) and nxt is not None and nxt.role == "price"
@@ -709,7 +750,7 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
         if "dates" in done:
             return
         done["dates"] = True
-        phrases = _date_phrases(s, pub)
+        phrases = _date_phrases(s, pub, words[0])
         claimed: set[int] = set()
         dated = [f for f in figures if f.role != "conversion"]
         for k, fig in enumerate(dated):
@@ -897,7 +938,7 @@ def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None
         if not hints:
             continue
         k, last = 0, len(hints)
-        for a, b in sentence_spans(text):
+        for a, b in _sentences(text):
             while k < last and hints[k] < a:
                 k += 1
             if k == last:
