@@ -202,7 +202,7 @@ def package_caches(package: Path) -> dict[str, list[str]]:
 # modules and earlier stages; the modules that drive the stages (pipeline, sitetree,
 # evaluate, __main__) may import any stage, and no stage imports them.
 STAGES = ["", "source", "labels", "publishing", "pages", "built"]
-DRIVERS = {"pipeline", "sitetree", "evaluate", "__main__"}
+DRIVERS = {"pipeline", "rendering", "sitetree", "evaluate", "__main__"}
 
 
 def stage_of(module: str) -> str:
@@ -229,7 +229,7 @@ def test_stage_folders_exist():
     folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
     assert folders == set(STAGES[1:]), folders
     unplaced = {m for m in module_names(PACKAGE) if "." not in m and m not in DRIVERS | folders | {""}}
-    assert unplaced == {"model", "text", "output", "parallel", "cache"}, unplaced
+    assert unplaced == {"model", "text", "settings", "output", "parallel", "cache"}, unplaced
 
 
 def test_imports_point_down_the_pipeline():

@@ -1,6 +1,6 @@
 """The render in the background: under `mkdocs build` the pipeline lists every page and
 file first, then makes them in a worker process while MkDocs renders those made already
-(pipeline.Rendering, output.PackPages). What it makes must be what the render in the
+(rendering.Rendering, output.PackPages). What it makes must be what the render in the
 foreground makes, whatever the order, and a failure must end the build with one line.
 """
 
@@ -19,7 +19,7 @@ from conftest import ROOT, copy_project
 sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from briefdesk import parallel, pipeline  # noqa: E402
+from briefdesk import parallel, pipeline, rendering  # noqa: E402
 from briefdesk.output import PackPages  # noqa: E402
 from generate_corpus import generate  # noqa: E402
 
@@ -90,7 +90,7 @@ def test_a_render_that_fails_ends_the_build_with_one_line(project, tmp_path, mon
     from mkdocs.exceptions import Abort
 
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    original = pipeline._render_briefing
+    original = rendering._render_briefing
 
     def failing(job):
         if job[0].page_path == victim:
@@ -99,7 +99,7 @@ def test_a_render_that_fails_ends_the_build_with_one_line(project, tmp_path, mon
 
     corpus = pipeline.build_corpus(pipeline.Settings.for_project(project, pages_dir=tmp_path / "probe"))
     victim = corpus.briefings[len(corpus.briefings) // 2].page_path
-    monkeypatch.setattr(pipeline, "_render_briefing", failing)  # the forked worker inherits it
+    monkeypatch.setattr(rendering, "_render_briefing", failing)  # the forked worker inherits it
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     started = time.monotonic()

@@ -25,7 +25,7 @@ from bench.run_benchmark import fetch as _get, free_port as _free_port, stop_pro
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
-from briefdesk import pipeline  # noqa: E402
+from briefdesk import pipeline, rendering  # noqa: E402
 from briefdesk.cache import BuildCache  # noqa: E402
 from briefdesk.output import FolderPages, PackPages  # noqa: E402
 from briefdesk.built.spool import Spool  # noqa: E402
@@ -153,8 +153,8 @@ def test_in_process_rebuild_reuses_renders_and_matches_a_cold_build(tmp_path, mo
     paragraphs[longest] += " Incremental marker sentence."
     article.write_text("\n\n".join(paragraphs), encoding="utf-8")
     calls = []
-    original = pipeline._render_briefing
-    monkeypatch.setattr(pipeline, "_render_briefing", lambda job: calls.append(job[0].source_file) or original(job))
+    original = rendering._render_briefing
+    monkeypatch.setattr(rendering, "_render_briefing", lambda job: calls.append(job[0].source_file) or original(job))
     warm = pipeline.build_corpus(settings, cache=cache)
     warm_pages = {src: warm.pages[src] for src in warm.pages}
     assert article.name in calls[0] and len(calls) < len(warm.briefings), calls
@@ -322,7 +322,7 @@ def test_render_key_follows_the_cleaned_text_and_the_labels(tmp_path, monkeypatc
 
     def key(x):
         used = {}
-        k = pipeline._render_key(x, settings, "editorial", used, known)
+        k = rendering._render_key(x, settings, "editorial", used, known)
         known.update(used)
         return k
 
@@ -337,7 +337,7 @@ def test_render_key_follows_the_cleaned_text_and_the_labels(tmp_path, monkeypatc
     other_place = dataclasses.replace(same, regions=b.regions[:-1])
     keys = {first, key(other_text), key(other_topic), key(other_place)}
     assert len(keys) == 4
-    assert key(b) == first and pipeline._render_key(b, settings, "other editorial", {}, known) != first
+    assert key(b) == first and rendering._render_key(b, settings, "other editorial", {}, known) != first
 
 
 def test_archive_files_from_each_briefings_entries_equal_the_formats_over_all_records(tmp_path):

@@ -20,7 +20,9 @@ import json
 import sys
 from pathlib import Path
 
-from .pipeline import Settings, build_corpus, write_pages
+from .pipeline import build_corpus
+from .rendering import write_pages
+from .settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -171,7 +171,7 @@ class PackPages(_Writable, Mapping[str, str]):
 
     One thread may write while others read: a file declared with ``expect`` and not
     written yet is waited for (MkDocs reads the pages while the pipeline still renders
-    them, see pipeline.Rendering); ``fail`` ends the wait with an error."""
+    them, see rendering.Rendering); ``fail`` ends the wait with an error."""
 
     _BUFFER = 1 << 20
 

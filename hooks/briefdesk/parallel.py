@@ -13,6 +13,7 @@ core free for other work (MkDocs, while the pipeline renders in the background).
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -111,3 +112,12 @@ def ordered_imap(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int 
     if len(items) < threshold or cores < 2 or "fork" not in mp.get_all_start_methods():
         return _InProcess(fn, items)
     return _PoolResults(fn, items, workers)
+
+
+def give_back_memory() -> None:
+    """Return freed heap to the system (glibc keeps it otherwise), so a stage's scratch
+    memory does not stay counted against the rest of the build."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass

@@ -42,7 +42,8 @@ import yaml
 
 from .built import publish, search
 from .pages import home
-from .pipeline import Corpus, Settings
+from .rendering import Corpus
+from .settings import Settings
 
 CONFIG = "mkdocs.yml"
 DOCS = "docs"
