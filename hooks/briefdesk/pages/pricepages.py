@@ -330,18 +330,35 @@ def _table(rows: str, caption: str) -> str:
 
 
 def commodity_page(commodity, items, index: PriceIndex, per_page: int, n: int, pages: int) -> str:
-    """Page n of a commodity's figures (``items``: all of them, in the index's order)."""
-    return index.made_from(("price page", commodity.id, per_page, n, pages), items,
-                           functools.partial(_commodity_page, commodity, items, index, per_page, n, pages))
+    """Page n of a commodity's figures (``items``: all of them, in the index's order). The
+    first page (its chart and latest figures) is made from all of them; a later one from
+    its own figures (which figure of which briefing each is) and the counts alone."""
+    make = functools.partial(_commodity_page, commodity, items, index, per_page, n, pages)
+    what = ("price page", commodity.id, per_page, n, pages)
+    if n == 1:
+        return index.made_from(what, items, make)
+    dated, undated = _dated_undated(commodity, items, index)
+    chunk = _chunk(dated, undated, per_page, n)
+    place = {id(o): i for _, b in chunk for i, o in enumerate(b.prices)}
+    return index.made_from((*what, len(dated), len(undated), tuple((b.id, place[id(o)]) for o, b in chunk)),
+                           chunk, make)
+
+
+def _dated_undated(commodity, items, index: PriceIndex):
+    return index.ordered(commodity.id) if items is index.by_commodity.get(commodity.id) else (
+        _newest_first([it for it in items if it[0]["date"]]), [it for it in items if not it[0]["date"]])
+
+
+def _chunk(dated, undated, per_page: int, n: int):
+    lo, hi = (n - 1) * per_page, n * per_page
+    return dated[lo:hi] + undated[max(0, lo - len(dated)):max(0, hi - len(dated))]
 
 
 def _commodity_page(commodity, items, index: PriceIndex, per_page: int, n: int, pages: int) -> str:
     base = f"{BASE}{commodity.id}/"
     url = page_url(base, n)
-    dated, undated = index.ordered(commodity.id) if items is index.by_commodity.get(commodity.id) else (
-        _newest_first([it for it in items if it[0]["date"]]), [it for it in items if not it[0]["date"]])
-    lo, hi = (n - 1) * per_page, n * per_page
-    chunk = dated[lo:hi] + undated[max(0, lo - len(dated)):max(0, hi - len(dated))]
+    dated, undated = _dated_undated(commodity, items, index)
+    chunk = _chunk(dated, undated, per_page, n)
     title = f"Prices: {commodity.name}" if n == 1 else f"Prices: {commodity.name} (page {n} of {pages})"
     out = [_front(title), f"# {md_inline(title)}\n"]
     kind = "exchange rate" if commodity.kind == "exchange-rate" else "market price"
