@@ -28,6 +28,7 @@ class BuildCache:
     described    clean + describe + prices: describe key -> Briefing
     labels       classify: label key -> (topics, places, actors) label dicts
     term_counts  related: (n_features, text digest) -> the text's row of hashed term counts
+    related      related: the last exact candidate search, label candidates and pair cosines
     rendered     render: render key -> (archive entries, page, head and asset paths)
     pieces       listing and feed entries (output.Memo)
     digests      render keys: ids of shared objects -> (objects, digest of their pickle)
@@ -39,6 +40,7 @@ class BuildCache:
         self.described: dict[str, Any] = {}
         self.labels: dict[str, tuple] = {}
         self.term_counts: dict[tuple, tuple] = {}
+        self.related: dict[str, Any] = {}
         self.rendered: dict[str, tuple] = {}
         self.pieces: dict = {}
         self.digests: dict[tuple, tuple] = {}
