@@ -481,6 +481,20 @@ def _kept_text_candidates(x: sp.csr_matrix, settings: RelatedSettings, memory: d
     return (rr[ok].astype(np.int64), cols[ok].astype(np.int64)), changed
 
 
+def _kept_by_pair(keys: np.ndarray, last: tuple[np.ndarray, np.ndarray] | None, compute) -> np.ndarray:
+    """``compute(keys)`` (a value per pair, each pair's alone), the value in ``last`` (keys,
+    values) kept for a pair found there."""
+    out = np.empty(len(keys), dtype=np.float64)
+    fresh = np.ones(len(keys), dtype=bool)
+    if last is not None and len(last[0]):
+        at = np.minimum(np.searchsorted(last[0], keys), len(last[0]) - 1)
+        fresh = last[0][at] != keys
+        out[~fresh] = last[1][at[~fresh]]
+    if fresh.any():
+        out[fresh] = compute(keys[fresh])
+    return out
+
+
 def _kept_pair_cosines(x: sp.csr_matrix, keys: np.ndarray, changed: np.ndarray | None, memory: dict) -> np.ndarray:
     """_pair_cosines of the pairs ``keys`` (row * n + column, sorted), the last call's
     value kept for a pair of two texts that did not change."""
@@ -869,10 +883,15 @@ def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None
         memory.clear()
     del x
     score = settings.w_text * sim
+    last = memory.get("jaccard") if same_docs else None  # the labels are the same: so is a pair's Jaccard
     if settings.w_topics:
-        score += settings.w_topics * _pair_jaccard(topic_sets, rows, cols)
+        topic_j = _kept_by_pair(keys, last and last[:2], lambda sub: _pair_jaccard(topic_sets, sub // n, sub % n))
+        score += settings.w_topics * topic_j
     if settings.w_places:
-        score += settings.w_places * _pair_jaccard(place_sets, rows, cols)
+        place_j = _kept_by_pair(keys, last and (last[0], last[2]), lambda sub: _pair_jaccard(place_sets, sub // n, sub % n))
+        score += settings.w_places * place_j
+    if incremental and settings.w_topics and settings.w_places:
+        memory["jaccard"] = (keys, topic_j, place_j)
     if settings.w_date:
         days = np.array([_ordinal(d.date) for d in ordered])
         gap = np.abs(days[rows] - days[cols])
