@@ -232,27 +232,10 @@ class PackPages(_Writable, Mapping[str, str]):
         if entry is None or self._prev_fd is None:
             return False
         offset, length, digest = entry
-        with self._ready:
-            # copied by the kernel, file to file (the bytes do not pass through Python): a
-            # rebuild keeps almost every page, some 100 MB of packs at 1,000 briefings
-            self._out.flush()
-            try:
-                copied = _copy_range(self._prev_fd, self._out.fileno(), length, offset, self._pos)
-            except OSError:
-                copied = -1
-            if copied != length:  # not copied whole (no such call here, a short file): through Python
-                os.ftruncate(self._out.fileno(), self._pos)
-                data = os.pread(self._prev_fd, length, offset)
-                if len(data) != length:
-                    return False
-                self._append(src, data, digest)
-                return True
-            self._out.seek(self._pos + length)
-            self._index[src] = (self._pos, length, digest)
-            self._pos += length
-            self._flushed = self._pos
-            if src in self._expected:
-                self._ready.notify_all()
+        data = os.pread(self._prev_fd, length, offset)
+        if len(data) != length:
+            return False
+        self._append(src, data, digest)
         return True
 
     def unchanged(self, src: str, text: str) -> bool:
@@ -325,21 +308,6 @@ class PackPages(_Writable, Mapping[str, str]):
                     os.close(fd)
                 except OSError:
                     pass
-
-
-def _copy_range(src_fd: int, dst_fd: int, length: int, src_offset: int, dst_offset: int) -> int:
-    """Copy ``length`` bytes between two files in the kernel (os.copy_file_range, Linux);
-    how many were copied (0 where there is no such call: the caller copies them itself)."""
-    copy = getattr(os, "copy_file_range", None)
-    done = 0
-    if copy is None:
-        return done
-    while done < length:
-        n = copy(src_fd, dst_fd, length - done, src_offset + done, dst_offset + done)
-        if n <= 0:
-            break
-        done += n
-    return done
 
 
 _NONE = object()
