@@ -13,7 +13,8 @@ on_files       add the generated pages and exports to the build (read from the b
                page) are filled in there too, so `mkdocs serve --dirty` sees when they
                change. `mkdocs build` starts the render here: the pages are made in a worker
                process in the order MkDocs reads them, while MkDocs renders those made
-on_env         wait for the exports made last, before MkDocs copies them
+on_env         wait for the exports made last, before MkDocs copies them; under `mkdocs serve`,
+               the theme's templates compiled once for all builds (_TemplateCode)
 on_page_read_source  a generated page is handed over as the pipeline's worker made it for
                   MkDocs (pipeline.Settings.mkdocs_pages, render.for_mkdocs): the front matter
                   the templates read, and only the page's headings (and any other Markdown)
@@ -42,11 +43,13 @@ import os
 import sys
 from pathlib import Path
 
+from jinja2 import BytecodeCache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import is_markdown_file
 
 _HOOKS = Path(__file__).resolve().parent
 if str(_HOOKS) not in sys.path:
@@ -200,9 +203,29 @@ def on_files(files: Files, config):
     return files
 
 
+class _TemplateCode(BytecodeCache):
+    """The theme's templates compiled once for all the builds of `mkdocs serve`: MkDocs makes
+    a new Jinja environment each build, which would parse and compile every template again
+    (keyed by the template's name and text: an edited template is compiled anew)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 def on_env(env, config, files: Files):
     """MkDocs has read every page (so every briefing is rendered) and copies the exports
-    next: wait for the last of them, the archive-wide files made from every briefing."""
+    next: wait for the last of them, the archive-wide files made from every briefing.
+    Under `mkdocs serve`, the templates compiled in the first build are reused."""
+    if _serving() and env.bytecode_cache is None:
+        env.bytecode_cache = _state.setdefault("template_code", _TemplateCode())
     corpus: Corpus = _state["corpus"]  # type: ignore[assignment]
     if corpus.rendering is not None:
         try:
@@ -220,6 +243,12 @@ class PackedFile(File):
     def __init__(self, src: str, pack: PackPages, config, inclusion=InclusionLevel.UNDEFINED) -> None:
         super().__init__(src, None, config.site_dir, config.use_directory_urls, inclusion=inclusion)
         self._pack = pack
+        # asked of every file, many times a build (Files' documentation_pages(), static files,
+        # the dest path): once here, not from the name each time
+        self._is_page = is_markdown_file(self.src_uri)
+
+    def is_documentation_page(self) -> bool:
+        return self._is_page
 
     @property
     def content_bytes(self) -> bytes:

@@ -402,3 +402,43 @@ def test_clustered_search_settings(tmp_path):
             load_settings(_write(tmp_path, "bad.yml", f"related:\n  candidates:\n    {bad}\n"))
     shipped = load_settings(ROOT / "hooks" / "editorial" / "related.yml")
     assert shipped.clustered_min_docs > shipped.exact_max_docs
+
+
+def test_search_kept_between_calls_gives_what_a_search_from_nothing_gives(monkeypatch):
+    """compute_related(memory=...) (mkdocs serve: the last search kept in the build cache)
+    after edits of a few texts, of labels and dates, of a text into another's duplicate,
+    and with a document gone, equals compute_related without it, scores included."""
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(300)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(20, 80))) for _ in range(150)]
+    texts += texts[:4]  # duplicates: ties among the cosines
+    docs = [doc(f"d{i:03d}", t, topics=rng.sample("abcdefgh", rng.randint(0, 3)),
+                places=rng.sample("pqrstuvwxyz", rng.randint(0, 2)), date=f"2020-{rng.randint(1, 12):02d}-01")
+            for i, t in enumerate(texts)]
+    settings = RelatedSettings(text_candidates=10)
+    memory, kept = {}, {}
+    searched = []  # rows searched again, each call
+    exact_rows = rel._exact_rows
+    monkeypatch.setattr(rel, "_exact_rows", lambda x, xt, rows, *a: searched.append(len(rows)) or exact_rows(x, xt, rows, *a))
+    per_call = []
+    for step in range(14):
+        if step:
+            docs = list(docs)
+            for _ in range(rng.choice([1, 1, 2])):
+                i = rng.randrange(len(docs))
+                kind = step % 7
+                if kind in (1, 2, 3):
+                    docs[i] = dataclasses.replace(docs[i], text=docs[i].text + f" new{step}x{i} fresh{step}")
+                elif kind == 4:
+                    docs[i] = dataclasses.replace(docs[i], text=texts[rng.randrange(len(texts))])
+                elif kind == 5:
+                    docs[i] = dataclasses.replace(docs[i], topics=("a", "b"), date="2021-06-01")
+                else:
+                    docs[i] = dataclasses.replace(docs[i], text=docs[i].text[: len(docs[i].text) // 2])
+        if step == 10:
+            docs = docs[:-1]
+        before = len(searched)
+        assert compute_related(docs, settings, memory=memory, kept=kept) == compute_related(docs, settings), step
+        per_call.append(sum(searched[before:]))
+    # after an edit that adds words no other text has, most rows were kept, not searched again
+    assert sum(1 for rows in per_call if rows < len(docs) / 4) >= 4, per_call

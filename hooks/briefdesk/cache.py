@@ -29,6 +29,7 @@ class BuildCache:
     labels       classify: label key -> model.Labels (topics, places, actors label dicts)
     earlier      versions: earlier-version key (kept text, metadata, rules, language) -> described Briefing
     term_counts  related: (n_features, text digest) -> the text's row of hashed term counts
+    related      related: the last exact candidate search, label candidates and pair cosines
     rendered     render: render key -> (archive entries, page, head and asset paths)
     pieces       listing and feed entries (output.Memo)
     digests      render keys: ids of shared objects -> (objects, digest of their pickle)
@@ -41,6 +42,7 @@ class BuildCache:
         self.labels: dict[str, Any] = {}  # model.Labels
         self.earlier: dict[str, Any] = {}  # model.Briefing of an earlier version (publishing/versions.track)
         self.term_counts: dict[tuple, tuple] = {}
+        self.related: dict[str, Any] = {}
         self.rendered: dict[str, tuple] = {}
         self.pieces: dict = {}
         self.digests: dict[tuple, tuple] = {}

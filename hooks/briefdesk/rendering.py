@@ -266,7 +266,7 @@ class Rendering:
             "Every briefing in the archive. Each is one article from the sources, cleaned and "
             "described; see [About](../about.md) for how.\n"
         )
-        price_index = pricepages.PriceIndex(corpus.briefings, settings, site)
+        price_index = pricepages.PriceIndex(corpus.briefings, settings, site, self.memo)
         price_vocab = pricedata.load_vocabulary(settings.editorial_dir, cache)
         self.listings = {
             **listing.paginated_pages("All briefings", intro, listing.ALL_URL, corpus.briefings,

@@ -402,6 +402,120 @@ def _text_candidates(x: sp.csr_matrix, settings: RelatedSettings) -> tuple[np.nd
 
 
 # ---------------------------------------------------------------------------
+# the exact candidate search again after an edit (`mkdocs serve`)
+#
+# With the same documents, labels and settings, a row of the exact cosines changes only
+# where a changed text is (its row and its column). A row's candidates (the m largest
+# entries, any order) are then the last search's when that choice was unambiguous and
+# stays so: every chosen entry above every other (the m-th chosen, ``low``, above an upper
+# bound of the rest, ``above``, and above zero), no changed text among them, and each
+# changed text's new cosine with it below ``low``. Any other row is searched again as a
+# build from nothing searches it (the same products, row by row): the result is the same.
+
+_KEPT_MAX_CHANGED = 0.05  # more changed texts than this share: search every row again
+
+
+def _exact_rows(x: sp.csr_matrix, xt: sp.csr_matrix, rows: np.ndarray, m: int, block: int,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The exact search (_text_candidates) of some rows: each row's m chosen columns and
+    their cosines, the m-th of them and the largest cosine not chosen."""
+    n = x.shape[0]
+    s = (x[rows] @ xt).toarray()
+    local = np.arange(len(rows))
+    s[local, rows] = -np.inf
+    s[:, n:] = -np.inf
+    cols = _top_per_row(s, m, block)
+    vals = np.take_along_axis(s, cols, axis=1)
+    np.put_along_axis(s, cols, -np.inf, axis=1)
+    return cols, vals, vals.min(axis=1), s.max(axis=1)
+
+
+def _same_rows(x: sp.csr_matrix, old: sp.csr_matrix) -> np.ndarray:
+    """Which rows of two matrices of one shape hold the same entries."""
+    same = np.diff(x.indptr) == np.diff(old.indptr)
+    for i in np.flatnonzero(same).tolist():
+        a0, a1, b0 = x.indptr[i], x.indptr[i + 1], old.indptr[i]
+        same[i] = (np.array_equal(x.indices[a0:a1], old.indices[b0:b0 + a1 - a0])
+                   and np.array_equal(x.data[a0:a1], old.data[b0:b0 + a1 - a0]))
+    return same
+
+
+def _kept_text_candidates(x: sp.csr_matrix, settings: RelatedSettings, memory: dict,
+                          same_docs: bool) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray | None]:
+    """_text_candidates(x) for an exact search, from ``memory`` (what the last call left)
+    where that gives the same; also which rows changed since (None: all were searched)."""
+    n = x.shape[0]
+    m = min(settings.text_candidates, n - 1)
+    block = 64
+    npad = -(-n // block) * block
+    xt = sp.csr_matrix(sp.vstack([x, sp.csr_matrix((npad - n, x.shape[1]), dtype=np.float32)])).T.tocsr()
+    step = max(16, min(4096, settings.chunk_cells // max(npad, 1)))
+    last = memory.get("text")
+    changed = None
+    if same_docs and last is not None and last["x"].shape == x.shape:
+        changed = np.flatnonzero(~_same_rows(x, last["x"]))
+        if len(changed) > max(1, int(_KEPT_MAX_CHANGED * n)):
+            changed = None
+    if changed is None:
+        parts = [_exact_rows(x, xt, np.arange(c0, min(n, c0 + step)), m, block) for c0 in range(0, n, step)]
+        cols, vals, low, above = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    else:
+        cols, vals, low, above = (last[k].copy() for k in ("cols", "vals", "low", "above"))
+        redo = np.zeros(n, dtype=bool)
+        redo[changed] = True
+        if len(changed):
+            now = (x @ x[changed].T).toarray()  # each text's new cosines with the changed ones
+            now[changed, np.arange(len(changed))] = -np.inf
+            is_changed = np.zeros(npad, dtype=bool)
+            is_changed[changed] = True
+            keep = ((low > 0) & (low > above) & ~is_changed[cols].any(axis=1) & (now.max(axis=1) < low))
+            redo |= ~keep
+            above = np.maximum(above, now.max(axis=1))  # still at least every entry not chosen
+        again = np.flatnonzero(redo)
+        for c0 in range(0, len(again), step):
+            rows = again[c0:c0 + step]
+            cols[rows], vals[rows], low[rows], above[rows] = _exact_rows(x, xt, rows, m, block)
+    memory["text"] = {"x": x, "cols": cols, "vals": vals, "low": low, "above": above}
+    ok = vals > 0
+    rr = np.broadcast_to(np.arange(n)[:, None], cols.shape)
+    return (rr[ok].astype(np.int64), cols[ok].astype(np.int64)), changed
+
+
+def _kept_by_pair(keys: np.ndarray, last: tuple[np.ndarray, np.ndarray] | None, compute) -> np.ndarray:
+    """``compute(keys)`` (a value per pair, each pair's alone), the value in ``last`` (keys,
+    values) kept for a pair found there."""
+    out = np.empty(len(keys), dtype=np.float64)
+    fresh = np.ones(len(keys), dtype=bool)
+    if last is not None and len(last[0]):
+        at = np.minimum(np.searchsorted(last[0], keys), len(last[0]) - 1)
+        fresh = last[0][at] != keys
+        out[~fresh] = last[1][at[~fresh]]
+    if fresh.any():
+        out[fresh] = compute(keys[fresh])
+    return out
+
+
+def _kept_pair_cosines(x: sp.csr_matrix, keys: np.ndarray, changed: np.ndarray | None, memory: dict) -> np.ndarray:
+    """_pair_cosines of the pairs ``keys`` (row * n + column, sorted), the last call's
+    value kept for a pair of two texts that did not change."""
+    n = x.shape[0]
+    last = memory.get("pairs")
+    sim = np.empty(len(keys), dtype=np.float64)
+    fresh = np.ones(len(keys), dtype=bool)
+    if changed is not None and last is not None and len(last[0]):
+        old_keys, old_sim = last
+        at = np.minimum(np.searchsorted(old_keys, keys), len(old_keys) - 1)
+        is_changed = np.zeros(n, dtype=bool)
+        is_changed[changed] = True
+        fresh = (old_keys[at] != keys) | is_changed[keys // n] | is_changed[keys % n]
+        sim[~fresh] = old_sim[at[~fresh]]
+    sub = keys[fresh]
+    sim[fresh] = _pair_cosines(x, sub // n, sub % n)
+    memory["pairs"] = (keys, sim)
+    return sim
+
+
+# ---------------------------------------------------------------------------
 # clustered search of the projection (large archives)
 #
 # Every pair's dot product costs n^2 * dims: most of the stage at 100,000 articles, and
@@ -709,12 +823,16 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None = None,
-                    k: int | None = None, kept: dict | None = None) -> dict[str, list[Related]]:
+                    k: int | None = None, kept: dict | None = None,
+                    memory: dict | None = None) -> dict[str, list[Related]]:
     """For each doc id, up to k related docs, best first (score desc, then id asc).
 
     ``k`` defaults to ``settings.k`` (``count:`` in related.yml, 5 by default).
     ``kept`` (a build cache's ``term_counts``, `mkdocs serve`) keeps each text's term
-    counts for the next call given it, keyed by the text: the result is the same either way.
+    counts for the next call given it, keyed by the text; ``memory`` (its ``related``)
+    keeps the exact candidate search, the label candidates and the pairs' cosines, so that
+    after an edit of a few texts only what they change is computed again (see
+    _kept_text_candidates). The result is the same either way.
     """
     settings = settings or RelatedSettings()
     k = settings.k if k is None else int(k)
@@ -738,23 +856,42 @@ def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None
     x = _tfidf([d.text or "" for d in ordered], settings, kept)
 
     # candidates: text neighbours + docs sharing a rare topic/place
-    tr, tc = _text_candidates(x, settings)
-    lab = _label_matrix(
-        [ts + [len(topic_ids) + p for p in ps] for ts, ps in zip(topic_sets, place_sets)],
-        len(topic_ids) + len(place_ids),
-    )
-    lr, lc = _label_candidates(lab, settings)
+    docs_key = (settings, tuple(ids), tuple(map(tuple, topic_sets)), tuple(map(tuple, place_sets)))
+    incremental = memory is not None and n <= settings.exact_max_docs and min(settings.text_candidates, n - 1) > 0
+    same_docs = incremental and memory.get("docs") == docs_key
+    changed = None
+    if incremental:
+        (tr, tc), changed = _kept_text_candidates(x, settings, memory, same_docs)
+    else:
+        tr, tc = _text_candidates(x, settings)
+    if same_docs and "labels" in memory:
+        lr, lc = memory["labels"]  # made from the labels alone, which are the same
+    else:
+        lab = _label_matrix(
+            [ts + [len(topic_ids) + p for p in ps] for ts, ps in zip(topic_sets, place_sets)],
+            len(topic_ids) + len(place_ids),
+        )
+        lr, lc = _label_candidates(lab, settings)
     keys = _sorted_unique(np.concatenate([tr * n + tc, lr * n + lc]))
     rows, cols = keys // n, keys % n
 
     # exact rescoring
-    sim = _pair_cosines(x, rows, cols)
+    sim = _kept_pair_cosines(x, keys, changed, memory) if incremental else _pair_cosines(x, rows, cols)
+    if incremental:
+        memory["docs"], memory["labels"] = docs_key, (lr, lc)
+    elif memory is not None:
+        memory.clear()
     del x
     score = settings.w_text * sim
+    last = memory.get("jaccard") if same_docs else None  # the labels are the same: so is a pair's Jaccard
     if settings.w_topics:
-        score += settings.w_topics * _pair_jaccard(topic_sets, rows, cols)
+        topic_j = _kept_by_pair(keys, last and last[:2], lambda sub: _pair_jaccard(topic_sets, sub // n, sub % n))
+        score += settings.w_topics * topic_j
     if settings.w_places:
-        score += settings.w_places * _pair_jaccard(place_sets, rows, cols)
+        place_j = _kept_by_pair(keys, last and (last[0], last[2]), lambda sub: _pair_jaccard(place_sets, sub // n, sub % n))
+        score += settings.w_places * place_j
+    if incremental and settings.w_topics and settings.w_places:
+        memory["jaccard"] = (keys, topic_j, place_j)
     if settings.w_date:
         days = np.array([_ordinal(d.date) for d in ordered])
         gap = np.abs(days[rows] - days[cols])

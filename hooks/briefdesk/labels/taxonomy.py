@@ -107,7 +107,8 @@ def link_related(briefings: list[Briefing], editorial_dir: Path,
                  cache: BuildCache | None = None) -> dict[str, list[dict[str, Any]]]:
     """Each briefing's related briefings (id, url, title, score, reason), by id, from the
     briefings with their labels and URLs; with a build cache, the texts' term counts are
-    kept in ``cache.term_counts`` (see ``related.compute_related``)."""
+    kept in ``cache.term_counts`` and the last search in ``cache.related`` (see
+    ``related.compute_related``)."""
     settings = rel.load_settings(editorial_dir / "related.yml")
     docs = [
         rel.RelatedDoc(
@@ -120,7 +121,8 @@ def link_related(briefings: list[Briefing], editorial_dir: Path,
         for b in briefings
     ]
     result = rel.compute_related(docs, settings, k=settings.k,
-                                 kept=cache.term_counts if cache is not None else None)
+                                 kept=cache.term_counts if cache is not None else None,
+                                 memory=cache.related if cache is not None else None)
     by_id = {b.id: b for b in briefings}
     topic_names = {t["id"]: t["name"] for b in briefings for t in b.topics}
     place_names = {p["id"]: p["name"] for b in briefings for p in b.regions}

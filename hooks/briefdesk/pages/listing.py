@@ -80,8 +80,19 @@ def paginated_pages(
 
 def _listing_page(title: str, intro_md: str, base: str, items: Sequence[Briefing], per_page: int,
                   memo: Memo | None, number: int, pages: int) -> str:
-    url = page_url(base, number)
+    """Page ``number`` of the listing: under `mkdocs serve` (a Memo with keys), made again
+    only when one of its briefings, the count, the title or the introduction changed."""
     chunk = items[(number - 1) * per_page : number * per_page]
+    make = functools.partial(_make_listing_page, title, intro_md, base, chunk, len(items), per_page, memo, number, pages)
+    if memo is None:
+        return make()
+    return memo(("all page", title, intro_md if number == 1 else "", base, len(items), per_page, number, pages),
+                chunk, make)
+
+
+def _make_listing_page(title: str, intro_md: str, base: str, chunk: Sequence[Briefing], total: int, per_page: int,
+                       memo: Memo | None, number: int, pages: int) -> str:
+    url = page_url(base, number)
     heading = title if number == 1 else f"{title} (page {number} of {pages})"
     first = (number - 1) * per_page + 1
     span = f"{first}–{first + len(chunk) - 1}" if chunk else "0"
@@ -89,7 +100,7 @@ def _listing_page(title: str, intro_md: str, base: str, items: Sequence[Briefing
         "---\n" f"title: {_yaml_str(h(heading))}\n" "---\n",
         f"# {md_inline(heading)}\n",
         intro_md if number == 1 else "",
-        f'<p class="bd-count">Showing {span} of {len(items):,}, newest first; briefings whose date the source does not state come last.</p>\n',
+        f'<p class="bd-count">Showing {span} of {total:,}, newest first; briefings whose date the source does not state come last.</p>\n',
         list_html(chunk, url, memo) + "\n",
         pager_html(base, number, pages, url) + "\n",
     ]

@@ -24,6 +24,7 @@ from ..labels import pricedata
 from . import price_records
 from .listing import page_url, pager_html, url_to_src, _yaml_str
 from ..model import Briefing
+from ..output import Memo
 from ..text import format_date, h, md_inline, rel_url
 
 BASE = "prices/"
@@ -36,20 +37,28 @@ W, H, LEFT, RIGHT, TOP, BOTTOM = 720, 320, 72, 16, 16, 40
 
 class PriceIndex:
     """Every observation of the archive with its briefing, in the briefings' order
-    (newest first) and the text's; each briefing's citation made once."""
+    (newest first) and the text's; each briefing's citation made once.
 
-    def __init__(self, briefings: Sequence[Briefing], settings, site: dict[str, Any] | None = None) -> None:
+    ``memo`` (the build's output.Memo): under `mkdocs serve`, a briefing's citation and
+    export lines, and a page or block made from some briefings' figures, are made again
+    only when one of those briefings changed (or, for a page, the places that have pages)."""
+
+    def __init__(self, briefings: Sequence[Briefing], settings, site: dict[str, Any] | None = None,
+                 memo: Memo | None = None) -> None:
         self.settings = settings
+        self.memo = memo if memo is not None else Memo()
         site = site if site is not None else citing.site_info(settings)  # with the build's name lists
         self.items: list[tuple[dict[str, Any], Briefing]] = []
         self.citations: dict[str, str] = {}
         for b in briefings:
             if b.prices:
-                self.citations[b.id] = cite.cite_briefing(citing.record(b, settings), site, "chicago")
+                self.citations[b.id] = self.memo(("price citation",), [b], lambda b=b: cite.cite_briefing(
+                    citing.record(b, settings), site, "chicago"))
                 self.items.extend((o, b) for o in b.prices)
         self.by_commodity: dict[str, list[tuple[dict[str, Any], Briefing]]] = defaultdict(list)
         self.by_place: dict[str, list[tuple[dict[str, Any], Briefing]]] = defaultdict(list)
         self.place_pages = {p["id"] for b in briefings for p in b.regions}  # places with a page
+        self._place_key = tuple(sorted(self.place_pages))  # in a memo's key: the pages link to these
         for item in self.items:
             self.by_commodity[item[0]["commodity"]].append(item)
             if item[0]["place"]:
@@ -70,12 +79,22 @@ class PriceIndex:
         return price_records.citation(b, self.settings, o["paragraph"], self.citations[b.id])
 
     def json(self) -> str:
-        return price_records.json_export(price_records.json_lines(b, self.settings, self.citations.get(b.id))
-                                     for b in _unique(b for _, b in self.items))
+        return price_records.json_export(
+            self.memo(("price json",), [b], functools.partial(price_records.json_lines, b, self.settings,
+                                                               self.citations.get(b.id)))
+            for b in _unique(b for _, b in self.items))
 
     def csv(self) -> str:
-        return price_records.csv_export(price_records.csv_rows(b, self.settings, self.citations.get(b.id))
-                                    for b in _unique(b for _, b in self.items))
+        return price_records.csv_export(
+            self.memo(("price csv",), [b], functools.partial(price_records.csv_rows, b, self.settings,
+                                                              self.citations.get(b.id)))
+            for b in _unique(b for _, b in self.items))
+
+    def made_from(self, what: tuple, items, make: Callable[[], str]) -> str:
+        """``make()``, or what it made in the last build from the same briefings' figures
+        (``items``, in order), when the places with a page are the same too."""
+        briefings = _unique(b for _, b in items)
+        return self.memo((*what, self._place_key), briefings, make) if briefings else make()
 
 
 def _unique(briefings) -> list[Briefing]:
@@ -311,12 +330,35 @@ def _table(rows: str, caption: str) -> str:
 
 
 def commodity_page(commodity, items, index: PriceIndex, per_page: int, n: int, pages: int) -> str:
+    """Page n of a commodity's figures (``items``: all of them, in the index's order). The
+    first page (its chart and latest figures) is made from all of them; a later one from
+    its own figures (which figure of which briefing each is) and the counts alone."""
+    make = functools.partial(_commodity_page, commodity, items, index, per_page, n, pages)
+    what = ("price page", commodity.id, per_page, n, pages)
+    if n == 1:
+        return index.made_from(what, items, make)
+    dated, undated = _dated_undated(commodity, items, index)
+    chunk = _chunk(dated, undated, per_page, n)
+    place = {id(o): i for _, b in chunk for i, o in enumerate(b.prices)}
+    return index.made_from((*what, len(dated), len(undated), tuple((b.id, place[id(o)]) for o, b in chunk)),
+                           chunk, make)
+
+
+def _dated_undated(commodity, items, index: PriceIndex):
+    return index.ordered(commodity.id) if items is index.by_commodity.get(commodity.id) else (
+        _newest_first([it for it in items if it[0]["date"]]), [it for it in items if not it[0]["date"]])
+
+
+def _chunk(dated, undated, per_page: int, n: int):
+    lo, hi = (n - 1) * per_page, n * per_page
+    return dated[lo:hi] + undated[max(0, lo - len(dated)):max(0, hi - len(dated))]
+
+
+def _commodity_page(commodity, items, index: PriceIndex, per_page: int, n: int, pages: int) -> str:
     base = f"{BASE}{commodity.id}/"
     url = page_url(base, n)
-    dated, undated = index.ordered(commodity.id) if items is index.by_commodity.get(commodity.id) else (
-        _newest_first([it for it in items if it[0]["date"]]), [it for it in items if not it[0]["date"]])
-    lo, hi = (n - 1) * per_page, n * per_page
-    chunk = dated[lo:hi] + undated[max(0, lo - len(dated)):max(0, hi - len(dated))]
+    dated, undated = _dated_undated(commodity, items, index)
+    chunk = _chunk(dated, undated, per_page, n)
     title = f"Prices: {commodity.name}" if n == 1 else f"Prices: {commodity.name} (page {n} of {pages})"
     out = [_front(title), f"# {md_inline(title)}\n"]
     kind = "exchange rate" if commodity.kind == "exchange-rate" else "market price"
@@ -354,6 +396,10 @@ def commodity_page(commodity, items, index: PriceIndex, per_page: int, n: int, p
 
 
 def overview(vocab, index: PriceIndex) -> str:
+    return index.made_from(("price overview",), index.items, functools.partial(_overview, vocab, index))
+
+
+def _overview(vocab, index: PriceIndex) -> str:
     url = BASE
     out = [_front("Prices"), "# Prices\n",
            '<p>The market prices and exchange rates the briefings state, read from their text: each figure with '
@@ -403,6 +449,10 @@ def place_html(index: PriceIndex, vocab, pid: str) -> str:
     items = index.by_place.get(pid)
     if not items:
         return ""
+    return index.made_from(("price place", pid), items, functools.partial(_place_html, index, vocab, pid, items))
+
+
+def _place_html(index: PriceIndex, vocab, pid: str, items) -> str:
     url = f"places/{pid}/"
     latest = _latest_by(items, lambda o: o["commodity"])
     order = list(vocab.commodities)

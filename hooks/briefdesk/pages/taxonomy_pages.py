@@ -55,8 +55,19 @@ def _paginated(base: str, heading: str, intro_html: str, items: list[Briefing], 
 
 def _paginated_page(base: str, heading: str, intro_html: str, items: list[Briefing], per_page: int,
                     item_fn, memo: Memo | None, n: int, pages: int) -> str:
-    url = page_url(base, n)
+    """Page n of a listing: under `mkdocs serve` (a Memo with keys), made again only when
+    one of its briefings, its heading, its introduction (the first page's) or the page
+    count changed (the base names the list, and so what item_fn makes of a briefing)."""
     chunk = items[(n - 1) * per_page : n * per_page]
+    make = partial(_make_paginated_page, base, heading, intro_html, chunk, item_fn, memo, n, pages)
+    if memo is None:
+        return make()
+    return memo(("listing page", base, heading, intro_html if n == 1 else "", item_fn is None, n, pages), chunk, make)
+
+
+def _make_paginated_page(base: str, heading: str, intro_html: str, chunk: list[Briefing], item_fn,
+                         memo: Memo | None, n: int, pages: int) -> str:
+    url = page_url(base, n)
     title = heading if n == 1 else f"{heading} (page {n} of {pages})"
     body = item_fn(chunk, url) if item_fn else list_html(chunk, url, memo)
     return "\n".join([
