@@ -289,7 +289,33 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no jan feb mar apr jun jul aug sep sept oct nov dec u.s u.n e.g i.e approx vs etc gov gen "
     "lt col sgt prof inc corp co ltd jr sr".split())
 _BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*(\s+)(?=[\"“‘(\[]?[A-Z0-9])")
-_LAST_WORD = re.compile(r"([^\s(\[\"“‘]+?)[.!?]+[\"”’)\]]*$")
+_LAST_WORD = re.compile(r"([^\s(\[\"“‘]+?)[.!?]+[\"”’)\]]*$")  # what _last_word finds, by a scan
+_STOPS, _CLOSERS, _OPENERS = ".!?", "\"”’)]", "(\"[“‘"
+
+
+def _last_word(text: str, lo: int, end: int) -> str | None:
+    """``_LAST_WORD.search(text, lo, end).group(1)`` (or None), found by walking back from
+    ``end`` instead: the pattern's lazy group tried at every position of the window was
+    a search of some 3 µs a sentence. Its leftmost match starts after the last space or
+    opening sign before the stops, and ends at the first stop; when the stops are all
+    that is there, it is the first stop, if another one follows it."""
+    if end > lo and text[end - 1] == "\n":  # "$" matches before it too (never so in a paragraph's stop)
+        m = _LAST_WORD.search(text, lo, end)
+        return m.group(1) if m else None
+    j1 = end
+    while j1 > lo and text[j1 - 1] in _CLOSERS:
+        j1 -= 1
+    j0 = j1
+    while j0 > lo and text[j0 - 1] in _STOPS:
+        j0 -= 1
+    if j0 == j1:
+        return None  # no stop before the closing signs
+    p = j0
+    while p > lo and not (text[p - 1].isspace() or text[p - 1] in _OPENERS):
+        p -= 1
+    if p < j0:
+        return text[p:j0]
+    return text[j0] if j1 - j0 >= 2 else None
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -304,9 +330,9 @@ def _sentences(text: str):
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.start(1)
-        word = _LAST_WORD.search(text, max(start, end - 40), end)  # the word before the stop, not a scan of the sentence
+        word = _last_word(text, max(start, end - 40), end)  # the word before the stop, not a scan of the sentence
         if word:
-            w = word.group(1).lower()
+            w = word.lower()
             if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or w.rstrip(".") in _ABBREVIATIONS:
                 continue
         yield start, end
@@ -618,8 +644,8 @@ _DATE_FIRST = frozenset(
     "a one two three four five six".split())
 
 
-def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None):
-    """_DATE.finditer(s); with the sentence's words (``offsets``: classify.span_tokens),
+def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None, lows: Sequence[str] | None = None):
+    """_DATE.finditer(s); with the sentence's words (``offsets`` and ``lows``: classify.span_tokens),
     tried only where a word can start a phrase: a digit, a word of _DATE_FIRST in any case,
     or a word with a letter beyond ASCII (which may match a word of it case-insensitively
     otherwise than by str.lower: "laſt")."""
@@ -627,6 +653,14 @@ def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None):
         yield from _DATE.finditer(s)
         return
     done, match, first = 0, _DATE.match, _DATE_FIRST
+    if lows is not None and s.isascii():  # then each word is s[a:b] as it is, and lows its lower case
+        for (a, b), low in zip(offsets, lows):
+            if (low in first or low[0].isdigit()) and a >= done:
+                m = match(s, a)
+                if m is not None:
+                    done = m.end()
+                    yield m
+        return
     for a, b in offsets:
         if a < done:
             continue
@@ -638,10 +672,10 @@ def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None):
                 yield m
 
 
-def _date_phrases(s: str, pub, offsets: Sequence[tuple[int, int]] | None = None
-                  ) -> list[tuple[int, int, str | None, str | None, str]]:
+def _date_phrases(s: str, pub, offsets: Sequence[tuple[int, int]] | None = None,
+                  lows: Sequence[str] | None = None) -> list[tuple[int, int, str | None, str | None, str]]:
     out = []
-    for m in _date_matches(s, offsets):
+    for m in _date_matches(s, offsets, lows):
         words = m.group()
         if m.group("mo") is not None and m.group("mo_m") == "May" and not (m.group("mo_y") or m.group("mo_rel")):
             if not re.search(r"(?:in|of|since|early|late|mid|end of)[\s-]+\Z", s[:m.start()], re.IGNORECASE):
@@ -750,7 +784,7 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
         if "dates" in done:
             return
         done["dates"] = True
-        phrases = _date_phrases(s, pub, words[0])
+        phrases = _date_phrases(s, pub, words[0], words[2])
         claimed: set[int] = set()
         dated = [f for f in figures if f.role != "conversion"]
         for k, fig in enumerate(dated):
