@@ -88,6 +88,7 @@ class PriceVocabulary:
     _unit_names: dict[str, str] = field(default_factory=dict, repr=False)
     _period_after: re.Pattern | None = field(default=None, repr=False)
     _prefilter: re.Pattern | None = field(default=None, repr=False)
+    _prefilter_ascii: re.Pattern | None = field(default=None, repr=False)  # the same for ASCII text
 
 
 @dataclass
@@ -277,9 +278,12 @@ def load_vocabulary(editorial_dir: Path) -> PriceVocabulary:
     before = ["[" + "".join(re.escape(c) for c in signs) + "]"] if signs else []
     for size in sorted({len(w) for w in words}):  # a look-behind has one width
         before.append("(?i:" + "|".join(re.escape(w) for w in sorted(words) if len(w) == size) + ")")
-    for b in before:
-        hints += [rf"(?<={b}\d)", rf"(?<={b}\s\d)"]
-    vocab._prefilter = re.compile(r"\d(?:" + "|".join(hints) + ")")
+    # for an ASCII text (nearly a third of paragraphs) the same with [0-9] for \d: the
+    # same matches there, and the engine tells an ASCII digit from a letter faster than a
+    # Unicode one
+    for digit, name in ((r"\d", "_prefilter"), ("[0-9]", "_prefilter_ascii")):
+        looks = [x for b in before for x in (rf"(?<={b}{digit})", rf"(?<={b}\s{digit})")]
+        setattr(vocab, name, re.compile(digit + "(?:" + "|".join(hints + looks) + ")"))
     return vocab
 
 
@@ -963,8 +967,9 @@ def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None
     page's ¶ n (``#pn``)."""
     out = Extraction()
     pub = _pub(stated_date)
-    pre = vocab._prefilter
+    pre_any, pre_ascii = vocab._prefilter, vocab._prefilter_ascii
     for n, text in enumerate(paragraphs, start=1):
+        pre = pre_ascii if text.isascii() else pre_any  # a sentence of an ASCII paragraph is ASCII
         # where money may be, found in one pass over the paragraph: a sentence without one
         # of these places is not searched again (one that has one is: a look-behind at its
         # first sign sees nothing before it there, so the paragraph's pass may find more)
