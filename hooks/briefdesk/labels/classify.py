@@ -139,6 +139,8 @@ _ASCII_CASE[ord(_PARA)] = _PARA
 
 
 def _without_separators(text: str) -> str:
+    if text.isascii():  # no separator there (each is beyond ASCII): no search for each
+        return text
     for ch in _SEPARATORS:
         if ch in text:
             text = text.replace(ch, " ")

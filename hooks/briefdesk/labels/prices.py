@@ -88,6 +88,7 @@ class PriceVocabulary:
     _unit_names: dict[str, str] = field(default_factory=dict, repr=False)
     _period_after: re.Pattern | None = field(default=None, repr=False)
     _prefilter: re.Pattern | None = field(default=None, repr=False)
+    _prefilter_ascii: re.Pattern | None = field(default=None, repr=False)  # the same for ASCII text
 
 
 @dataclass
@@ -277,9 +278,12 @@ def load_vocabulary(editorial_dir: Path) -> PriceVocabulary:
     before = ["[" + "".join(re.escape(c) for c in signs) + "]"] if signs else []
     for size in sorted({len(w) for w in words}):  # a look-behind has one width
         before.append("(?i:" + "|".join(re.escape(w) for w in sorted(words) if len(w) == size) + ")")
-    for b in before:
-        hints += [rf"(?<={b}\d)", rf"(?<={b}\s\d)"]
-    vocab._prefilter = re.compile(r"\d(?:" + "|".join(hints) + ")")
+    # for an ASCII text (nearly a third of paragraphs) the same with [0-9] for \d: the
+    # same matches there, and the engine tells an ASCII digit from a letter faster than a
+    # Unicode one
+    for digit, name in ((r"\d", "_prefilter"), ("[0-9]", "_prefilter_ascii")):
+        looks = [x for b in before for x in (rf"(?<={b}{digit})", rf"(?<={b}\s{digit})")]
+        setattr(vocab, name, re.compile(digit + "(?:" + "|".join(hints + looks) + ")"))
     return vocab
 
 
@@ -289,7 +293,33 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no jan feb mar apr jun jul aug sep sept oct nov dec u.s u.n e.g i.e approx vs etc gov gen "
     "lt col sgt prof inc corp co ltd jr sr".split())
 _BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*(\s+)(?=[\"“‘(\[]?[A-Z0-9])")
-_LAST_WORD = re.compile(r"([^\s(\[\"“‘]+?)[.!?]+[\"”’)\]]*$")
+_LAST_WORD = re.compile(r"([^\s(\[\"“‘]+?)[.!?]+[\"”’)\]]*$")  # what _last_word finds, by a scan
+_STOPS, _CLOSERS, _OPENERS = ".!?", "\"”’)]", "(\"[“‘"
+
+
+def _last_word(text: str, lo: int, end: int) -> str | None:
+    """``_LAST_WORD.search(text, lo, end).group(1)`` (or None), found by walking back from
+    ``end`` instead: the pattern's lazy group tried at every position of the window was
+    a search of some 3 µs a sentence. Its leftmost match starts after the last space or
+    opening sign before the stops, and ends at the first stop; when the stops are all
+    that is there, it is the first stop, if another one follows it."""
+    if end > lo and text[end - 1] == "\n":  # "$" matches before it too (never so in a paragraph's stop)
+        m = _LAST_WORD.search(text, lo, end)
+        return m.group(1) if m else None
+    j1 = end
+    while j1 > lo and text[j1 - 1] in _CLOSERS:
+        j1 -= 1
+    j0 = j1
+    while j0 > lo and text[j0 - 1] in _STOPS:
+        j0 -= 1
+    if j0 == j1:
+        return None  # no stop before the closing signs
+    p = j0
+    while p > lo and not (text[p - 1].isspace() or text[p - 1] in _OPENERS):
+        p -= 1
+    if p < j0:
+        return text[p:j0]
+    return text[j0] if j1 - j0 >= 2 else None
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -304,9 +334,9 @@ def _sentences(text: str):
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.start(1)
-        word = _LAST_WORD.search(text, max(start, end - 40), end)  # the word before the stop, not a scan of the sentence
+        word = _last_word(text, max(start, end - 40), end)  # the word before the stop, not a scan of the sentence
         if word:
-            w = word.group(1).lower()
+            w = word.lower()
             if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or w.rstrip(".") in _ABBREVIATIONS:
                 continue
         yield start, end
@@ -431,6 +461,10 @@ _AFTER_X = re.compile(r"\A\s*(?:in|as|of|as a|in the form of)?\s*\Z", re.IGNOREC
 _AND_BEFORE = re.compile(r"\A[^.;]{0,40}?(?:,\s*|\s+)(?:and|or)\s+\Z", re.IGNORECASE)
 _FOR_ANY = re.compile(r"[\s,]*for\s+(?P<what>[^,;.()]{1,60})", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"(?<![^\W_])respectively(?![^\W_])", re.IGNORECASE)
+# Words one of which every match of _CLAUSE holds, besides ";" (in lower case: for an
+# ASCII text, IGNORECASE is lower-case equality; beyond ASCII it is not, "ı" is an "i"):
+# an ASCII sentence without any (nearly nine in ten) has one clause, found without a search
+_CLAUSE_WORDS = ("and", "but", "while", "whereas", "though")
 # ";", or ",?\s+(while|whereas|although|though)\s+", ",\s+but\s+", ",\s+and\s+(?=(in|at|from|on)\s)",
 # written to start with one of the signs they can start with (a class the engine scans
 # for in C) and to tell them apart by it
@@ -618,8 +652,8 @@ _DATE_FIRST = frozenset(
     "a one two three four five six".split())
 
 
-def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None):
-    """_DATE.finditer(s); with the sentence's words (``offsets``: classify.span_tokens),
+def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None, lows: Sequence[str] | None = None):
+    """_DATE.finditer(s); with the sentence's words (``offsets`` and ``lows``: classify.span_tokens),
     tried only where a word can start a phrase: a digit, a word of _DATE_FIRST in any case,
     or a word with a letter beyond ASCII (which may match a word of it case-insensitively
     otherwise than by str.lower: "laſt")."""
@@ -627,6 +661,14 @@ def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None):
         yield from _DATE.finditer(s)
         return
     done, match, first = 0, _DATE.match, _DATE_FIRST
+    if lows is not None and s.isascii():  # then each word is s[a:b] as it is, and lows its lower case
+        for (a, b), low in zip(offsets, lows):
+            if (low in first or low[0].isdigit()) and a >= done:
+                m = match(s, a)
+                if m is not None:
+                    done = m.end()
+                    yield m
+        return
     for a, b in offsets:
         if a < done:
             continue
@@ -638,10 +680,10 @@ def _date_matches(s: str, offsets: Sequence[tuple[int, int]] | None):
                 yield m
 
 
-def _date_phrases(s: str, pub, offsets: Sequence[tuple[int, int]] | None = None
-                  ) -> list[tuple[int, int, str | None, str | None, str]]:
+def _date_phrases(s: str, pub, offsets: Sequence[tuple[int, int]] | None = None,
+                  lows: Sequence[str] | None = None) -> list[tuple[int, int, str | None, str | None, str]]:
     out = []
-    for m in _date_matches(s, offsets):
+    for m in _date_matches(s, offsets, lows):
         words = m.group()
         if m.group("mo") is not None and m.group("mo_m") == "May" and not (m.group("mo_y") or m.group("mo_rel")):
             if not re.search(r"(?:in|of|since|early|late|mid|end of)[\s-]+\Z", s[:m.start()], re.IGNORECASE):
@@ -750,13 +792,14 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
         if "dates" in done:
             return
         done["dates"] = True
-        phrases = _date_phrases(s, pub, words[0])
+        phrases = _date_phrases(s, pub, words[0], words[2])
         claimed: set[int] = set()
         dated = [f for f in figures if f.role != "conversion"]
         for k, fig in enumerate(dated):
             limit = dated[k + 1].start if k + 1 < len(dated) else len(s)
             for n, (ps, pe, *_rest) in enumerate(phrases):
-                if fig.unit_end <= ps < limit and ps - fig.unit_end <= 45 and not _CLAUSE.search(s, fig.unit_end, ps):
+                if (fig.unit_end <= ps < limit and ps - fig.unit_end <= 45
+                        and not (clauses and _CLAUSE.search(s, fig.unit_end, ps))):
                     fig.date = phrases[n][2:]
                     claimed.add(n)
                     break
@@ -785,7 +828,13 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
         return iso, source if iso else None
 
     # clauses and their places
-    bounds = [0] + [m.end() for m in _CLAUSE.finditer(s)] + [len(s) + 1]
+    if s.isascii():
+        low = s.lower()
+        clauses = ";" in s or any(w in low for w in _CLAUSE_WORDS)
+        says_respectively = "respectively" in low
+    else:
+        clauses = says_respectively = True
+    bounds = [0] + ([m.end() for m in _CLAUSE.finditer(s)] if clauses else []) + [len(s) + 1]
 
     def clause_places() -> tuple[list[list[str]], list[list[str]], list[bool]]:
         """Per clause: its places, else the previous clause's; its own; whether it says "respectively"."""
@@ -797,7 +846,8 @@ def _sentence(v: PriceVocabulary, g: cls.Vocabulary, s: str, pub, briefing_date:
                 found = _narrow([pid for ps, pe, pid in spans if a <= ps < b], g)
                 own.append(found)
                 inherited.append(found if found else (inherited[-1] if inherited else []))
-            done["places"] = (inherited, own, [bool(_RESPECTIVELY.search(s, a, b)) for a, b in zip(bounds, bounds[1:])])
+            done["places"] = (inherited, own, [says_respectively and bool(_RESPECTIVELY.search(s, a, b))
+                                                   for a, b in zip(bounds, bounds[1:])])
         return done["places"]
 
     def clause_of(pos: int) -> int:
@@ -929,8 +979,9 @@ def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None
     page's ¶ n (``#pn``)."""
     out = Extraction()
     pub = _pub(stated_date)
-    pre = vocab._prefilter
+    pre_any, pre_ascii = vocab._prefilter, vocab._prefilter_ascii
     for n, text in enumerate(paragraphs, start=1):
+        pre = pre_ascii if text.isascii() else pre_any  # a sentence of an ASCII paragraph is ASCII
         # where money may be, found in one pass over the paragraph: a sentence without one
         # of these places is not searched again (one that has one is: a look-behind at its
         # first sign sees nothing before it there, so the paragraph's pass may find more)
