@@ -421,9 +421,14 @@ _PEER_THEME = {"name": "material", "font": False, "language": "en"}
 _PEER_MARKDOWN = [{"toc": {"permalink": True}}, "attr_list", "admonition", "tables"]
 
 
+PEER_KINDS = ("blog", "plain", "plain-search")
+
+
 def make_peer(dest: Path, kind: str, articles: list[dict]) -> Path:
     """A project of the same articles: "blog" (Material's blog, tags and search plugins, one
-    post an article) or "plain" (Material, one page an article, no listings, no search)."""
+    post an article), "plain" (Material, one page an article, no listings, no search) or
+    "plain-search" (the same as MkDocs and Material come: with the `search` plugin MkDocs
+    enables when mkdocs.yml names no plugins)."""
     if dest.exists():
         shutil.rmtree(dest)
     docs = dest / "docs"
@@ -445,7 +450,7 @@ def make_peer(dest: Path, kind: str, articles: list[dict]) -> Path:
                 "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
                 + f"# {a['title']}\n\n{a['body']}\n", encoding="utf-8")
     else:
-        cfg["plugins"] = []
+        cfg["plugins"] = [] if kind == "plain" else [{"search": {}}]
         cfg["nav"] = [{"Home": "index.md"}]
         cfg["not_in_nav"] = "/briefings/"
         (docs / "briefings").mkdir()
@@ -463,20 +468,22 @@ def _cold(project: Path) -> None:
     shutil.rmtree(project / "hooks" / "registry" / "versions", ignore_errors=True)
 
 
-def run_peers(n: int, seed: int, work: Path, rounds: int = 3) -> dict:
-    """This project's cold build, Material's blog + tags + search and plain MkDocs on the
-    same articles, `rounds` times in turn (the first of each round rotating)."""
+def run_peers(n: int, seed: int, work: Path, rounds: int = 3, kinds: tuple[str, ...] = PEER_KINDS) -> dict:
+    """This project's cold build and the peers (`kinds`: Material's blog + tags + search,
+    plain MkDocs, plain MkDocs with its search) on the same articles, `rounds` times in turn
+    (the first of each round rotating)."""
     base, project, gen_s = fresh_project("peers", n, seed, work, "cold build (and the peers' articles)")
     pages = base / "pages"
     first = timed("full", project, project / "site", base, pages_out=pages, log_name="ours-0")
     articles = peer_articles(pages)
     shutil.rmtree(pages)
-    peers = {"blog": make_peer(base / "blog", "blog", articles), "plain": make_peer(base / "plain", "plain", articles)}
-    runs: dict[str, list[dict]] = {"ours": [first], "blog": [], "plain": []}
+    peers = {kind: make_peer(base / kind, kind, articles) for kind in kinds}
+    runs: dict[str, list[dict]] = {"ours": [first], **{kind: [] for kind in kinds}}
     print(f"[peers {n}] ours {first['wall_s']:.1f} s ({len(articles)} articles for the peers)", flush=True)
-    order = ["blog", "plain", "ours"]
+    order = [*kinds, "ours"]
     for i in range(rounds):
-        for kind in order[i % 3:] + order[:i % 3]:
+        turn = i % len(order)
+        for kind in order[turn:] + order[:turn]:
             if kind == "ours" and i == 0:
                 continue  # the first build above
             if kind == "ours":
@@ -500,10 +507,15 @@ def _median_run(runs: list[dict]) -> dict:
     return ok[(len(ok) - 1) // 2] if ok else {"wall_s": float("nan"), "maxrss_mb": float("nan")}
 
 
+_PEER_LABEL = {"ours": "ours", "blog": "blog", "plain": "plain", "plain-search": "plain + search"}
+_PEER_TARGET = {"blog": TARGET_PEER_BLOG, "plain": TARGET_PEER_PLAIN, "plain-search": TARGET_PEER_PLAIN}
+
+
 def render_peers(results: dict) -> str:
     rows = sorted((r for r in results["entries"].values() if r["kind"] == "peers"), key=lambda r: r["size"])
     if not rows:
         return ""
+    kinds = [k for k in PEER_KINDS if any(k in r["runs"] for r in rows)]
     m = results.get("machine", {})
     lines = [PEERS_HEADING, "",
              f"Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('ram_gb')} GB RAM, shared and noisy; "
@@ -512,39 +524,47 @@ def render_peers(results: dict) -> str:
     for d, c in sorted({(r["date"], r["command"]) for r in rows}):
         lines.append(f"- {d}: `{c}`")
     lines += ["",
-              "The same generated articles built three ways (`run_peers` in `bench/run_benchmark.py`): **ours**, this "
+              "The same generated articles built in turn (`run_peers` in `bench/run_benchmark.py`): **ours**, this "
               "project's cold `mkdocs build` (pipeline, every listing, feed, export and redirect, and its Pagefind "
               "index); **blog**, Material for MkDocs' `blog` plugin (dates, categories from the topics, archive, "
               "pagination of 50) with its `tags` (the places) and `search` plugins, one post per article; **plain**, "
-              "MkDocs + Material, one page per article, no listings, no search. Posts and pages hold each briefing's "
-              "headings and paragraphs as Markdown. Each build runs in a fresh process; the three take turns "
-              "(the first of each round rotates); seconds are the median run, the other runs in brackets; "
-              "RSS is that run's peak (the build process).", "",
-              "| briefings | runs | ours s | blog s | plain s | **ours / blog** | **ours / plain** | peak RSS MB (ours / blog / plain) | HTML files (ours / blog / plain) |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "MkDocs + Material, one page per article, no listings, no search (`plugins: []`); **plain + search**, "
+              "the same as MkDocs and Material come, with the `search` plugin MkDocs turns on when mkdocs.yml names "
+              "no plugins. Posts and pages hold each briefing's headings and paragraphs as Markdown. Each build runs "
+              "in a fresh process; the builds take turns (the first of each round rotates); seconds are the median "
+              "run, the other runs in brackets; RSS is that run's peak (the build process); – : not run.", "",
+              "| briefings | runs | " + " | ".join(f"{_PEER_LABEL[k]} s" for k in ["ours", *kinds]) + " | "
+              + " | ".join(f"**ours / {_PEER_LABEL[k]}**" for k in kinds)
+              + " | peak RSS MB (" + " / ".join(_PEER_LABEL[k] for k in ["ours", *kinds]) + ") | HTML files ("
+              + " / ".join(_PEER_LABEL[k] for k in ["ours", *kinds]) + ") |",
+              "| " + " | ".join(["---:"] * (3 + 2 * len(kinds) + 2)) + " |"]
     targets_out = []
     for r in rows:
         med = {k: _median_run(v) for k, v in r["runs"].items()}
         def cell(k):
+            if k not in med:
+                return "–"
             others = sorted(x["wall_s"] for x in r["runs"][k] if x.get("ok") and x is not med[k])
             return f"{med[k]['wall_s']:.1f}" + (f" ({', '.join(f'{x:.1f}' for x in others)})" if others else "")
-        rb, rp = med["ours"]["wall_s"] / med["blog"]["wall_s"], med["ours"]["wall_s"] / med["plain"]["wall_s"]
-        lines.append(f"| {r['size']:,} | {min(len(v) for v in r['runs'].values())} | {cell('ours')} | {cell('blog')} | "
-                     f"{cell('plain')} | **{rb:.2f}** | **{rp:.2f}** | "
-                     + " / ".join(f"{med[k]['maxrss_mb']:,.0f}" for k in ("ours", "blog", "plain")) + " | "
-                     + " / ".join(f"{r['sites'][k]['html_pages']:,}" for k in ("ours", "blog", "plain")) + " |")
-        targets_out.append(f"At {r['size']:,}: ours / blog {rb:.2f} (target {TARGET_PEER_BLOG}) → "
-                           + ("met" if rb <= TARGET_PEER_BLOG else "**missed**")
-                           + f"; ours / plain {rp:.2f} (target {TARGET_PEER_PLAIN:g}) → "
-                           + ("met" if rp <= TARGET_PEER_PLAIN else "**missed**")
-                           + f"; peak memory {med['ours']['maxrss_mb']:,.0f} MB (target {TARGET_RSS_MB:,}) → "
-                           + ("met" if med["ours"]["maxrss_mb"] <= TARGET_RSS_MB else "**missed**"))
+        ratio = {k: med["ours"]["wall_s"] / med[k]["wall_s"] for k in kinds if k in med}
+        lines.append(f"| {r['size']:,} | {min(len(v) for v in r['runs'].values())} | "
+                     + " | ".join(cell(k) for k in ["ours", *kinds]) + " | "
+                     + " | ".join(f"**{ratio[k]:.2f}**" if k in ratio else "–" for k in kinds) + " | "
+                     + " / ".join(f"{med[k]['maxrss_mb']:,.0f}" if k in med else "–" for k in ["ours", *kinds]) + " | "
+                     + " / ".join(f"{r['sites'][k]['html_pages']:,}" if k in r["sites"] else "–"
+                                  for k in ["ours", *kinds]) + " |")
+        parts = [f"ours / {_PEER_LABEL[k]} {ratio[k]:.2f} (target {_PEER_TARGET[k]:g}) → "
+                 + ("met" if ratio[k] <= _PEER_TARGET[k] else "**missed**") for k in kinds if k in ratio]
+        parts.append(f"peak memory {med['ours']['maxrss_mb']:,.0f} MB (target {TARGET_RSS_MB:,}) → "
+                     + ("met" if med["ours"]["maxrss_mb"] <= TARGET_RSS_MB else "**missed**"))
+        targets_out.append(f"At {r['size']:,}: " + "; ".join(parts))
     lines.append("")
-    for r in rows:  # each round's own ratios: the three builds of a round ran under much the same load
-        rounds = zip(r["runs"]["ours"], r["runs"]["blog"], r["runs"]["plain"])
-        lines.append(f"Each round at {r['size']:,} (ours / blog, ours / plain): "
-                     + "; ".join(f"{o['wall_s'] / b['wall_s']:.2f}, {o['wall_s'] / p['wall_s']:.2f}"
-                                 for o, b, p in rounds if o.get("ok") and b.get("ok") and p.get("ok")) + ".")
+    for r in rows:  # each round's own ratios: the builds of a round ran under much the same load
+        peers = [k for k in kinds if k in r["runs"]]
+        rounds = zip(r["runs"]["ours"], *(r["runs"][k] for k in peers))
+        lines.append(f"Each round at {r['size']:,} (" + ", ".join(f"ours / {_PEER_LABEL[k]}" for k in peers) + "): "
+                     + "; ".join(", ".join(f"{o['wall_s'] / x['wall_s']:.2f}" for x in others)
+                                 for o, *others in rounds if o.get("ok") and all(x.get("ok") for x in others)) + ".")
     lines += ["", "Targets:", ""] + [f"- {t}" for t in targets_out]
     return "\n".join(lines) + "\n"
 
@@ -934,7 +954,9 @@ def main(argv: list[str] | None = None) -> int:
                          "either side (ours, plain MkDocs), alternating which goes first")
     ap.add_argument("--peer-sizes", type=int, nargs="*", default=[],
                     help="this build against Material's blog + tags + search and plain MkDocs, on the same articles")
-    ap.add_argument("--peer-rounds", type=int, default=3, help="runs of each of the three builds (median)")
+    ap.add_argument("--peer-rounds", type=int, default=3, help="runs of each build (median)")
+    ap.add_argument("--peers", nargs="*", choices=PEER_KINDS, default=list(PEER_KINDS),
+                    help="which peers to build beside ours (default: all)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", type=Path, default=HERE / "out", help="scratch folder (default bench/out/, git-ignored)")
     ap.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
@@ -966,7 +988,7 @@ def main(argv: list[str] | None = None) -> int:
         save(f"full:{n}", run_full(n, a.seed, work, rebuild=n <= a.rebuild_max, index_cost=n >= a.index_cost_min,
                                    ratio_rounds=a.ratio_rounds))
     for n in a.peer_sizes:
-        save(f"peers:{n}", run_peers(n, a.seed, work, a.peer_rounds))
+        save(f"peers:{n}", run_peers(n, a.seed, work, a.peer_rounds, tuple(a.peers)))
     for n in a.pipeline_sizes:
         save(f"pipeline:{n}", run_pipeline(n, a.seed, work))
     if a.serve_size:

@@ -19,7 +19,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-MIN_ITEMS = 2000
+# from about 500 articles a pool of two pays on an idle machine (1,000: the pipeline before
+# MkDocs 7.7-8.1 s in one process, 5.4-5.7 s with pools; BENCHMARKS.md, issue 18)
+MIN_ITEMS = 500
 MAX_WORKERS = 2
 
 # The one job of the pool being forked: the workers inherit the function and the items

@@ -202,6 +202,7 @@ def render_all(corpus: Corpus, settings: Settings, cache: BuildCache | None = No
 
 
 _JSON_EXPORT, _CSV_EXPORT = "data/briefings.json", "data/briefings.csv"
+RENDER_WORKERS = 2  # background render processes (at most one a core: parallel.ordered_imap)
 
 
 def _render_job(job) -> Any:
@@ -328,12 +329,16 @@ class Rendering:
         return jobs
 
     def start(self, order: list[str] | None = None) -> None:
-        """Make everything in the background: one worker process (forked here), fed by a
-        thread; the main thread stays free for MkDocs."""
+        """Make everything in the background: worker processes (forked here, one a core),
+        fed by a thread; the main thread stays free for MkDocs. MkDocs reads the pages
+        faster than one worker makes them (it converts only their headings), so it would
+        wait for them on the other core: two workers render while it reads, and are done
+        before MkDocs writes the pages, when Pagefind takes the second core."""
         self._started = time.perf_counter()
         jobs = self._jobs(order)
-        # a worker pays here from a hundred jobs: otherwise the thread would take turns with MkDocs
-        self._results = parallel.ordered_imap(_render_job, jobs, workers=1, min_items=max(1, parallel.MIN_ITEMS // 20))
+        # workers pay here from a hundred jobs: otherwise the thread would take turns with MkDocs
+        self._results = parallel.ordered_imap(_render_job, jobs, workers=RENDER_WORKERS,
+                                              min_items=min(100, parallel.MIN_ITEMS))
         self._thread = threading.Thread(target=self._run_in_background, args=(jobs,), name="briefdesk-render",
                                         daemon=True)
         self._thread.start()
