@@ -19,7 +19,8 @@ on_page_read_source  a generated page is handed over as the pipeline's worker ma
                   MkDocs (pipeline.Settings.mkdocs_pages, render.for_mkdocs): the front matter
                   the templates read, and only the page's headings (and any other Markdown)
                   to convert, each run of HTML blocks a placeholder paragraph
-on_page_markdown  that page's front matter
+on_page_markdown  that page's front matter; a page whose headings the render worker converted
+                  with MkDocs' own Page.render (_conversion) is not converted again
 on_page_content   first (before any plugin) put the HTML blocks in place of their
                   placeholders; last, park the page's HTML in a temporary file until the page is written, and
                   drop its Markdown: MkDocs would otherwise hold the whole site in memory;
@@ -37,6 +38,8 @@ on_serve       watch the source articles and the editorial data
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import logging
 import os
@@ -49,6 +52,8 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import is_markdown_file
 
 _HOOKS = Path(__file__).resolve().parent
@@ -199,8 +204,51 @@ def on_files(files: Files, config):
         files.append(PackedFile(dest, assets, config))  # written from the pack into the site
     _state["page_count"] = len(generated)
     if rendering is not None:  # in the order MkDocs reads them; a page not made yet is waited for
-        rendering.start(order=[f.src_uri for f in generated])
+        rendering.start(order=[f.src_uri for f in generated], convert=_conversion(config, files))
     return files
+
+
+def _conversion(config, files: Files):
+    """MkDocs' own conversion of a generated page's headings, for the render workers:
+    `Page.render` with this build's configuration (its Markdown extensions) and files, on a
+    page of its own (a copy of the file: the real one keeps its page). What it returns
+    stands in for MkDocs' conversion in its loop (_take_conversion). The links it notes for
+    MkDocs to check are the headings' permalinks, to the page itself; a page with a link
+    to another (none of the pages handed over has one) is left to MkDocs."""
+
+    def convert(src: str, markdown: str) -> dict | None:
+        file = files.get_file_from_path(src)
+        if file is None:
+            return None
+        own = copy.copy(file)
+        page = Page(None, own, config)
+        page.markdown = markdown
+        page.render(config, files)
+        links = page.links_to_anchors
+        if links is not None and any(target is not own for target in links):
+            return None
+        return {"content": page.content, "toc": _toc_tokens(page.toc), "title": page._title_from_render,
+                "anchors": sorted(page.present_anchor_ids or ()),
+                "own_links": None if links is None else dict(links.get(own, {}))}
+
+    return convert
+
+
+def _toc_tokens(items) -> list[dict]:
+    """A table of contents as the tokens `get_toc` makes it from."""
+    return [{"level": a.level, "id": a.id, "name": a.title, "children": _toc_tokens(a.children)} for a in items]
+
+
+def _take_conversion(page, made: dict, config, files) -> None:
+    """`Page.render` for a page the render worker converted (_conversion): what MkDocs'
+    conversion would have set."""
+    done = made["converted"]
+    page.content = made["html"]
+    page.toc = get_toc(done["toc"])
+    page._title_from_render = done["title"]
+    page.present_anchor_ids = set(done["anchors"])
+    if done["own_links"] is not None:
+        page.links_to_anchors = {page.file: dict(done["own_links"])} if done["own_links"] else {}
 
 
 class _TemplateCode(BytecodeCache):
@@ -319,6 +367,8 @@ def on_page_markdown(markdown, page, config, files):
     made = _state.get("made", {}).get(page.file.src_uri)
     if made is not None:
         page.meta = made["meta"]
+        if "html" in made:  # converted by the render worker: MkDocs converts nothing
+            page.render = functools.partial(_take_conversion, page, made)
     return markdown
 
 
@@ -327,7 +377,7 @@ def _fill_blocks(html, page, config, files):
     """Before any plugin sees the page: its HTML blocks in their places, the HTML
     Python-Markdown would have made of the whole page."""
     made = _state.get("made", {}).pop(page.file.src_uri, None)
-    if made is None:
+    if made is None or "blocks" not in made:  # not handed over, or in place already
         return html
     try:
         return render.fill_blocks(html, made["blocks"])

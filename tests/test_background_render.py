@@ -7,6 +7,7 @@ foreground makes, whatever the order, and a failure must end the build with one 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import threading
 import time
@@ -108,3 +109,60 @@ def test_a_render_that_fails_ends_the_build_with_one_line(project, tmp_path, mon
     assert time.monotonic() - started < 120
     assert not [t for t in threading.enumerate() if t.name == "briefdesk-render" and t.is_alive()]
     assert not any(p.is_alive() for p in __import__("multiprocessing").active_children())
+
+
+def test_headings_converted_by_the_workers_are_what_mkdocs_converts(project, tmp_path, monkeypatch):
+    """Under `mkdocs build` the render workers convert each generated page's headings with
+    MkDocs' own Page.render (hooks/briefings.py, _conversion), and MkDocs' loop converts
+    none of them again: the site is byte for byte the one MkDocs makes converting them
+    itself, and every page knows the same anchors and links for MkDocs to check."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.structure.pages import Page
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)  # worker processes, as at archive scale
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    original_start, original_render, original_check = (rendering.Rendering.start, Page.render,
+                                                        Page.validate_anchor_links)
+    seen: dict[str, dict] = {}
+    registry = project / "hooks" / "registry" / "urls.yml"
+    registered = registry.read_bytes() if registry.exists() else None
+
+    def run(name: str, convert: bool) -> dict:
+        if registered is None:  # both builds cold: the URL registry as the project had it
+            registry.unlink(missing_ok=True)
+        else:
+            registry.write_bytes(registered)
+        anchors, converted_here = {}, []
+
+        def start(self, order=None, convert=None, _keep=convert):
+            return original_start(self, order=order, convert=convert if _keep else None)
+
+        def render_here(page, config, files):
+            converted_here.append(page.file.src_uri)
+            return original_render(page, config, files)
+
+        def check(page, *, files, log_level):
+            anchors[page.file.src_uri] = (sorted(page.present_anchor_ids or ()),
+                                          {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()})
+            return original_check(page, files=files, log_level=log_level)
+
+        monkeypatch.setattr(rendering.Rendering, "start", start)
+        monkeypatch.setattr(Page, "render", render_here)
+        monkeypatch.setattr(Page, "validate_anchor_links", check)
+        site = tmp_path / name
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        build(load_config(str(project / "mkdocs.yml"), site_dir=str(site)))
+        files = {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        seen[name] = {"anchors": anchors, "here": converted_here}
+        return files
+
+    by_mkdocs = run("mkdocs", convert=False)
+    by_workers = run("workers", convert=True)
+    assert by_workers.keys() == by_mkdocs.keys()
+    assert [f for f in by_mkdocs if by_workers[f] != by_mkdocs[f]] == []
+    assert seen["workers"]["anchors"] == seen["mkdocs"]["anchors"]
+    briefings = [src for src in seen["mkdocs"]["here"] if src.startswith("briefings/") and src.count("/") == 2]
+    assert len(briefings) >= 40  # MkDocs converted every briefing page itself the first time
+    assert not [src for src in seen["workers"]["here"] if src in briefings]  # and none the second time
+    assert any(links for _, links in seen["workers"]["anchors"].values())  # the headings' permalinks

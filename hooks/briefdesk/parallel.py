@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing as mp
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -23,18 +24,24 @@ from typing import Any
 # MkDocs 7.7-8.1 s in one process, 5.4-5.7 s with pools; BENCHMARKS.md, issue 18)
 MIN_ITEMS = 500
 MAX_WORKERS = 2
+STOP_WAIT = 60.0  # seconds a stopped pool's workers get to finish the job in hand
 
 # The one job of the pool being forked: the workers inherit the function and the items
 # through fork (copy-on-write) instead of having them pickled to them. Set just before the
 # fork, cleared when the pool ends; it is never read in this process, and holds nothing
 # from one build for the next. A pool initializer would need a global in the worker
 # all the same, so this stays a module global (tests/test_architecture.py allows it).
-_JOB: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
+_JOB: list[tuple[Callable[[Any], Any], Sequence[Any], Any]] = []
 
 
 def _run(span: tuple[int, int]) -> list[Any]:
-    fn, items = _JOB[0]
-    return [fn(items[i]) for i in range(*span)]
+    fn, items, stop = _JOB[0]
+    out = []
+    for i in range(*span):
+        if stop.is_set():  # the caller stopped: what is left is not wanted
+            break
+        out.append(fn(items[i]))
+    return out
 
 
 def ordered_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int | None = None,
@@ -67,8 +74,10 @@ class _PoolResults:
     result, an error, or close()."""
 
     def __init__(self, fn: Callable[[Any], Any], items: Sequence[Any], workers: int) -> None:
-        _JOB[:] = [(fn, items)]
-        self._pool = mp.get_context("fork").Pool(workers)  # forks now, with _JOB in place
+        context = mp.get_context("fork")
+        self._stop = context.Event()
+        _JOB[:] = [(fn, items, self._stop)]
+        self._pool = context.Pool(workers)  # forks now, with _JOB in place
         size = _chunksize(len(items), workers)
         spans = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
         self._chunks = self._pool.imap(_run, spans)  # one span a task: its iterator can time out
@@ -93,11 +102,22 @@ class _PoolResults:
             raise
 
     def close(self) -> None:
+        """End the pool: the workers skip the jobs left and exit. Not Pool.terminate() at
+        once: a worker killed while it sends a result keeps the result queue's lock, and
+        terminate() then waits for it for ever (with two workers, one is often sending).
+        Only workers still busy after STOP_WAIT seconds are terminated."""
         pool, self._pool = self._pool, None
-        if pool is not None:
+        if pool is None:
+            return
+        self._stop.set()
+        pool.close()
+        deadline = time.monotonic() + STOP_WAIT
+        for worker in list(getattr(pool, "_pool", [])):
+            worker.join(max(0.0, deadline - time.monotonic()))
+        if any(worker.is_alive() for worker in getattr(pool, "_pool", [])):
             pool.terminate()
-            pool.join()
-            _JOB.clear()
+        pool.join()
+        _JOB.clear()
 
     def __del__(self) -> None:
         try:

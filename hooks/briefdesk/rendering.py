@@ -8,6 +8,7 @@ an unchanged briefing's render is reused between builds given the same build cac
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import io
@@ -17,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from . import parallel
 from .built import publish
@@ -94,15 +95,29 @@ class RenderInputs:
 
     settings: Settings
     site: dict[str, Any]
+    # the engine's own conversion of a page's Markdown (see Rendering.start), or None
+    convert: Callable[[str, str], dict[str, Any] | None] | None = None
 
 
-def _for_mkdocs(pages: dict[str, str], settings: Settings, metas: dict[str, dict] | None = None) -> dict[str, str]:
+def _for_mkdocs(pages: dict[str, str], settings: Settings, metas: dict[str, dict] | None = None,
+                convert: Callable[[str, str], dict[str, Any] | None] | None = None) -> dict[str, str]:
     """Each page as the MkDocs hooks hand it over (see render.for_mkdocs): made here, in the
     render's worker, so that MkDocs' own loop converts only the pages' headings. ``metas``:
-    the briefings' front matter as MkDocs is given it (not read back from the pages)."""
+    the briefings' front matter as MkDocs is given it (not read back from the pages).
+    ``convert``: the engine's conversion of the Markdown that is left (the headings), run
+    here too, so MkDocs' loop converts nothing: the page then carries its finished
+    ``html`` (blocks in place) and what the engine's conversion found (``converted``)."""
     if not settings.mkdocs_pages:
         return {}
     made = {src: render.for_mkdocs(text, (metas or {}).get(src)) for src, text in pages.items()}
+    if convert is not None:
+        for src, m in made.items():
+            if m and render.plain_headings(m["markdown"]):
+                done = convert(src, m["markdown"])
+                if done is not None:
+                    blocks = m.pop("blocks")
+                    m["html"] = render.fill_blocks(done.pop("content"), blocks)
+                    m["converted"] = done
     return {src: json.dumps(m, ensure_ascii=False, separators=(",", ":")) if m else "" for src, m in made.items()}
 
 
@@ -135,7 +150,7 @@ def _render_briefing(job) -> tuple[tuple[str, ...], dict[str, str], dict[str, st
             render.superseded_note(b, old), page_url=old["url"], canonical=vrec["version_url"], rec=old_facts)
         heads[src] = citing.head_html(ob, site, vrec)
         assets.update(citing.downloads(ob, site, vrec, version=old["version"]))
-    return entries, pages, heads, assets, _for_mkdocs(pages, settings, metas)
+    return entries, pages, heads, assets, _for_mkdocs(pages, settings, metas, inputs.convert)
 
 
 def _pickled(obj: Any) -> bytes:
@@ -211,7 +226,7 @@ def _render_job(job) -> Any:
     if kind == "briefing":
         return _render_briefing((what, inputs))
     page = what[1]()
-    return page, _for_mkdocs({what[0]: page}, inputs.settings).get(what[0])
+    return page, _for_mkdocs({what[0]: page}, inputs.settings, convert=inputs.convert).get(what[0])
 
 
 class Rendering:
@@ -328,13 +343,16 @@ class Rendering:
             jobs.sort(key=lambda j: rank.get(j[1].page_path if j[0] == "briefing" else j[1][0], last))
         return jobs
 
-    def start(self, order: list[str] | None = None) -> None:
+    def start(self, order: list[str] | None = None,
+              convert: Callable[[str, str], dict[str, Any] | None] | None = None) -> None:
         """Make everything in the background: worker processes (forked here, one a core),
         fed by a thread; the main thread stays free for MkDocs. MkDocs reads the pages
         faster than one worker makes them (it converts only their headings), so it would
         wait for them on the other core: two workers render while it reads, and are done
         before MkDocs writes the pages, when Pagefind takes the second core."""
         self._started = time.perf_counter()
+        if convert is not None:  # the workers convert the pages' headings as the engine would
+            self.inputs = dataclasses.replace(self.inputs, convert=convert)
         jobs = self._jobs(order)
         # workers pay here from a hundred jobs: otherwise the thread would take turns with MkDocs
         self._results = parallel.ordered_imap(_render_job, jobs, workers=RENDER_WORKERS,

@@ -582,6 +582,15 @@ def for_mkdocs(page: str, meta: dict[str, Any] | None = None) -> dict[str, Any] 
     return {"meta": kept, "markdown": "\n\n".join(out) + "\n", "blocks": blocks}
 
 
+_PLAIN_BLOCK = re.compile(r"#{1,6} [^\[\]<>\n]*|bdhtmlblock\d+z")
+
+
+def plain_headings(markdown: str) -> bool:
+    """Is ``for_mkdocs``'s Markdown only headings and placeholders, with no link, image or
+    HTML: what an engine converts without looking at any other page (no link to check)?"""
+    return all(_PLAIN_BLOCK.fullmatch(block) for block in markdown.strip("\n").split("\n\n"))
+
+
 def fill_blocks(html: str, blocks: list[str]) -> str:
     """The HTML MkDocs made of ``for_mkdocs``'s Markdown, with the blocks in their places."""
     used = 0
