@@ -156,7 +156,8 @@ if pages_out and "corpus" in keep:
     # the hooks hand the generated pages to MkDocs and drop their own copy, so generate them
     # again (from the in-memory caches) for the baseline, after the measurement
     t = time.perf_counter()
-    P.write_pages(original(keep["settings"]), Path(pages_out))
+    from briefdesk.rendering import write_pages
+    write_pages(original(keep["settings"]), Path(pages_out))
     info["write_pages_s"] = time.perf_counter() - t
 Path(out).write_text(json.dumps(info, indent=1))
 '''
