@@ -8,8 +8,8 @@ only the results travel back. Below `MIN_ITEMS` a pool costs more than it saves.
 `ordered_imap(fn, items)` is the same as an iterator: results arrive in order while the
 workers go on, so a caller that writes each result away never holds them all. The
 workers are forked when it is called (not when the first result is asked for), so a
-caller may hand the iterator to a thread; `close()` stops them. `workers=1` keeps one
-core free for other work (MkDocs, while the pipeline renders in the background)."""
+caller may hand the iterator to a thread; `close()` stops them (they skip the items left
+and exit). `workers` sets how many (at most one a core)."""
 
 from __future__ import annotations
 
