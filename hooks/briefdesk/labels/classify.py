@@ -1119,6 +1119,12 @@ def phrase_matcher(fname: str, phrases: Iterable[tuple[str, Any, str]], ignore: 
     return m
 
 
+def without_separators(text: str) -> str:
+    """``text`` with the punctuation beyond ASCII that reporting commonly has (curly quotes,
+    dashes, bullets) as spaces: the same length, the same words."""
+    return _without_separators(text)
+
+
 def span_tokens(text: str) -> tuple[list[tuple[int, int]], list[str], list[str]]:
     """The words of ``text`` for :func:`spans`: where they are ((start, end) offsets),
     folded and lower-cased. Offsets are pairs of ints, not match objects (a list of

@@ -89,6 +89,7 @@ class PriceVocabulary:
     _period_after: re.Pattern | None = field(default=None, repr=False)
     _prefilter: re.Pattern | None = field(default=None, repr=False)
     _prefilter_ascii: re.Pattern | None = field(default=None, repr=False)  # the same for ASCII text
+    _prefilter_zeros: re.Pattern | None = field(default=None, repr=False)  # the same for bytes, digits as 0
 
 
 @dataclass
@@ -269,22 +270,51 @@ def load_vocabulary(editorial_dir: Path) -> PriceVocabulary:
         rf"(?:(?<![^\W_])(?:a|an|one|per|1)\s*(?P<u1>{unit_alt})(?![^\W_])(?:\s+of)?|\(\s*(?:1|one)\s*(?P<u2>{unit_alt})\s*\))",
         re.IGNORECASE)
     vocab._period_after = re.compile(rf"\s*,?\s*(?:{_alternation(periods)})(?![^\W_])", re.IGNORECASE) if periods else None
-    # which paragraphs and sentences can hold money, cheaply: a digit then a currency's name,
-    # or a symbol then a digit (a symbol of letters as written, KPW; else its last sign, $)
-    # every alternative starts at a digit, which the regular expression engine finds fast
+    # which paragraphs and sentences can hold money, cheaply (see _hints)
+    vocab._prefilter = re.compile(_money_pattern(list(cur_names), list(symbols), r"\d"))
+    # for an ASCII text the same with [0-9] for \d: the same matches there, and the engine
+    # tells an ASCII digit from a letter faster than a Unicode one
+    vocab._prefilter_ascii = re.compile(_money_pattern(list(cur_names), list(symbols), "[0-9]"))
+    # and for an ASCII text whose digits are all written 0 (see _hints), as bytes: the
+    # engine looks for a pattern's first character as fast as for a substring, not a
+    # class tested at every position; names and symbols beyond ASCII cannot be there
+    ascii_names = [n.translate(_ZEROS_STR) for n in cur_names if n.isascii()]
+    ascii_symbols = [s.translate(_ZEROS_STR) for s in symbols if s.isascii()]
+    vocab._prefilter_zeros = re.compile(_money_pattern(ascii_names, ascii_symbols, "0").encode("ascii")) \
+        if ascii_names or ascii_symbols else None
+    return vocab
+
+
+def _money_pattern(names: list[str], symbols: list[str], digit: str) -> str:
+    """Where money may be: a digit then a currency's name (``names``, folded), or a symbol
+    then a digit (a symbol of letters as written, KPW; else its last sign, $). Every
+    alternative starts at a digit. ``digit``: the pattern of one digit."""
     words = {s for s in symbols if s.isalpha()}
     signs = sorted({s.replace(" ", "")[-1] for s in symbols if not s.replace(" ", "").isalpha()})
-    hints = [rf"\s?(?i:(?:(?:thousand|million|billion)\s+)?(?:{cur_alt}))(?![^\W_])"]
     before = ["[" + "".join(re.escape(c) for c in signs) + "]"] if signs else []
     for size in sorted({len(w) for w in words}):  # a look-behind has one width
         before.append("(?i:" + "|".join(re.escape(w) for w in sorted(words) if len(w) == size) + ")")
-    # for an ASCII text (nearly a third of paragraphs) the same with [0-9] for \d: the
-    # same matches there, and the engine tells an ASCII digit from a letter faster than a
-    # Unicode one
-    for digit, name in ((r"\d", "_prefilter"), ("[0-9]", "_prefilter_ascii")):
-        looks = [x for b in before for x in (rf"(?<={b}{digit})", rf"(?<={b}\s{digit})")]
-        setattr(vocab, name, re.compile(digit + "(?:" + "|".join(hints + looks) + ")"))
-    return vocab
+    # Most digits are in no money (years, dates, the digits inside a number), and each
+    # alternative tried at one costs: so each group of alternatives is guarded by the one
+    # sign it needs next to the digit (the first letter of a currency's name or of a
+    # multiplier after it, the last sign of a symbol before it), a class the engine
+    # tests at once. A guard is implied by what it guards: the matches are the same.
+    alternatives = []
+    if names:
+        firsts = _letters([*names, "thousand", "million", "billion"], 0)
+        alternatives.append(rf"(?=\s?{firsts})\s?(?i:(?:(?:thousand|million|billion)\s+)?(?:{_alternation(names)}))"
+                            r"(?![^\W_])")
+    if before:
+        last = "(?:" + "|".join(([_letters(words, -1)] if words else [])
+                                + (["[" + "".join(re.escape(c) for c in signs) + "]"] if signs else [])) + ")"
+        alternatives.append(rf"(?<={last}{digit})(?:" + "|".join(rf"(?<={b}{digit})" for b in before) + ")")
+        alternatives.append(rf"(?<={last}\s{digit})(?:" + "|".join(rf"(?<={b}\s{digit})" for b in before) + ")")
+    return digit + "(?:" + "|".join(alternatives) + ")"
+
+
+def _letters(names, at: int) -> str:
+    """A class of the signs at ``at`` (0: first, -1: last) of ``names``, of any case."""
+    return "(?i:[" + "".join(re.escape(c) for c in sorted({n.strip()[at].lower() for n in names})) + "])"
 
 
 # --------------------------------------------------------------------------- sentences
@@ -972,6 +1002,24 @@ def _observation(briefing_id: str, para: int, sentence: str, figure: str, base: 
     }
 
 
+# digits as 0, and the ASCII signs that are whitespace to str patterns but not to bytes ones as spaces
+_ZEROS = bytes.maketrans(b"0123456789\x1c\x1d\x1e\x1f", b"0000000000    ")
+_ZEROS_STR = str.maketrans("0123456789", "0000000000")
+
+
+def _hints(v: PriceVocabulary, text: str) -> list[int]:
+    """Where in ``text`` money may be (``v._prefilter``'s matches), or more places: the
+    sentences there are searched again. A text that is ASCII once the usual separators
+    (curly quotes, dashes) are spaces is searched as bytes with every digit a 0
+    (``_prefilter_zeros``): the same text but for those signs, positions unchanged, and a
+    match of ``_prefilter`` is one there too (a space where a quote was only adds some;
+    no quote or dash is in a name, a symbol or a number)."""
+    plain = text if text.isascii() or v._prefilter_zeros is None else cls.without_separators(text)
+    if plain.isascii() and v._prefilter_zeros is not None:
+        return [m.start() for m in v._prefilter_zeros.finditer(plain.encode("ascii").translate(_ZEROS))]
+    return [m.start() for m in v._prefilter.finditer(text)]
+
+
 def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None, vocab: PriceVocabulary,
             gazetteer: cls.Vocabulary) -> Extraction:
     """Every price and exchange rate the paragraphs state (see the module's docstring).
@@ -985,7 +1033,7 @@ def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None
         # where money may be, found in one pass over the paragraph: a sentence without one
         # of these places is not searched again (one that has one is: a look-behind at its
         # first sign sees nothing before it there, so the paragraph's pass may find more)
-        hints = [m.start() for m in pre.finditer(text)]
+        hints = _hints(vocab, text)
         if not hints:
             continue
         k, last = 0, len(hints)
