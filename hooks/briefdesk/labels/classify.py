@@ -144,6 +144,8 @@ def _without_separators(text: str) -> str:
     for ch in _SEPARATORS:
         if ch in text:
             text = text.replace(ch, " ")
+            if text.isascii():  # (known without a scan) then no other separator is there
+                return text
     return text
 
 

@@ -377,7 +377,10 @@ def _sentences(text: str):
 
 # --------------------------------------------------------------------------- figures
 
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])(?!,\d{3})")
+# "(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])(?!,\d{3})", written to start with
+# the digit (the look-behind after it): a pattern that starts with a class is looked for
+# by that class, one that starts with a look-behind is tried at every position
+_NUMBER = re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(\d+))?(?![\d])(?!,\d{3})")
 _MULT = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _QUALIFIERS = [
     ("more than", "more than|over|above|exceeding|in excess of|just over|upwards of"),
