@@ -1023,6 +1023,25 @@ def _hints(v: PriceVocabulary, text: str) -> list[int]:
     return [m.start() for m in v._prefilter.finditer(text)]
 
 
+def _hints_by_paragraph(v: PriceVocabulary, paragraphs: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """(n, hints) of each paragraph (numbered from 1) with a place where money may be
+    (_hints), found in one pass over them all: joined by a sign that is neither a space
+    nor part of a word, which ends a match as the end of a paragraph does and starts none."""
+    joined = "\0".join(paragraphs)
+    found = _hints(v, joined)
+    out: list[tuple[int, list[int]]] = []
+    n, start, end = 0, 0, -1
+    for at in found:
+        if at >= end:  # in a later paragraph (never on a joining sign: a hint is a digit)
+            while at >= end:
+                start = end + 1
+                n += 1
+                end = start + len(paragraphs[n - 1])
+            out.append((n, []))
+        out[-1][1].append(at - start)
+    return out
+
+
 def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None, vocab: PriceVocabulary,
             gazetteer: cls.Vocabulary) -> Extraction:
     """Every price and exchange rate the paragraphs state (see the module's docstring).
@@ -1031,14 +1050,12 @@ def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None
     out = Extraction()
     pub = _pub(stated_date)
     pre_any, pre_ascii = vocab._prefilter, vocab._prefilter_ascii
-    for n, text in enumerate(paragraphs, start=1):
+    for n, hints in _hints_by_paragraph(vocab, paragraphs):
+        text = paragraphs[n - 1]
         pre = pre_ascii if text.isascii() else pre_any  # a sentence of an ASCII paragraph is ASCII
-        # where money may be, found in one pass over the paragraph: a sentence without one
-        # of these places is not searched again (one that has one is: a look-behind at its
-        # first sign sees nothing before it there, so the paragraph's pass may find more)
-        hints = _hints(vocab, text)
-        if not hints:
-            continue
+        # a sentence without one of the paragraph's hints is not searched again (one that
+        # has one is: a look-behind at its first sign sees nothing before it there, so the
+        # paragraph's pass may find more)
         k, last = 0, len(hints)
         for a, b in _sentences(text):
             while k < last and hints[k] < a:
