@@ -359,20 +359,60 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _sentences(text: str):
-    """sentence_spans, one at a time: extraction stops reading a paragraph's sentences
-    after the last place money may be (a quarter of them, in generated reports)."""
+    """sentence_spans, one at a time."""
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.start(1)
-        word = _last_word(text, max(start, end - 40), end)  # the word before the stop, not a scan of the sentence
-        if word:
-            w = word.lower()
-            if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or w.rstrip(".") in _ABBREVIATIONS:
-                continue
-        yield start, end
-        start = m.end()
+        if _ends_sentence(text, end):
+            yield start, end
+            start = m.end()
     if start < len(text):
         yield start, len(text)
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether the stop before ``end`` (a match of _BOUNDARY) ends a sentence: not after an
+    abbreviation or an initial. It depends on the word before it, read back to a space,
+    never on where the sentence began (a sentence starts after a space), so a stop can be
+    told without reading the paragraph's earlier stops (see _hinted_sentences)."""
+    word = _last_word(text, max(0, end - 40), end)  # the word before the stop, not a scan of the sentence
+    if word:
+        w = word.lower()
+        if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or w.rstrip(".") in _ABBREVIATIONS:
+            return False
+    return True
+
+
+def _hinted_sentences(text: str, hints: Sequence[int]) -> list[tuple[int, int]]:
+    """The sentences of sentence_spans(text) that hold one of ``hints`` (offsets, in
+    order), told by the stops next to them only: in a generated report most of a
+    paragraph's stops are between sentences without money."""
+    stops = [(m.start(1), m.end()) for m in _BOUNDARY.finditer(text)]
+    out: list[tuple[int, int]] = []
+    start, low, j = 0, 0, 0  # the start after the last stop known to end a sentence; the stops not yet read
+    for h in hints:
+        if out and h < out[-1][1]:
+            continue  # in the sentence just found
+        while j < len(stops) and stops[j][1] <= h:
+            j += 1
+        k = j - 1  # the last stop before h that ends a sentence starts h's
+        while k >= low and not _ends_sentence(text, stops[k][0]):
+            k -= 1
+        if k >= low:
+            start = stops[k][1]
+        k = j  # and the first after it ends it
+        while k < len(stops) and not _ends_sentence(text, stops[k][0]):
+            k += 1
+        end = stops[k][0] if k < len(stops) else len(text)
+        if k < len(stops):
+            low, j = k + 1, max(j, k + 1)
+        else:
+            low = j = len(stops)
+        if start <= h < end:
+            out.append((start, end))
+        if k < len(stops):
+            start = stops[k][1]
+    return out
 
 
 # --------------------------------------------------------------------------- figures
@@ -1056,14 +1096,7 @@ def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None
         # a sentence without one of the paragraph's hints is not searched again (one that
         # has one is: a look-behind at its first sign sees nothing before it there, so the
         # paragraph's pass may find more)
-        k, last = 0, len(hints)
-        for a, b in _sentences(text):
-            while k < last and hints[k] < a:
-                k += 1
-            if k == last:
-                break
-            if hints[k] >= b:
-                continue
+        for a, b in _hinted_sentences(text, hints):
             s = text[a:b].strip()
             if s and pre.search(s):
                 _sentence(vocab, gazetteer, s, pub, stated_date, n, briefing_id, out)
