@@ -126,6 +126,8 @@ def _alternation(phrases: Sequence[str]) -> str:
 
 
 def _fold_name(text: str) -> str:
+    if text.isalnum():  # one word (nearly always: "won", "kg"): nothing to split or strip
+        return text.lower()
     return " ".join(re.split(r"[\s\-]+", text.strip().lower()))
 
 
