@@ -1,7 +1,7 @@
 """Price extraction's cost: a generated corpus (bench/generate_corpus.py) through the
 pipeline in memory, cold, three ways, interleaved: with prices; with extraction run in the
 per-article map but its observations dropped (what extraction itself adds, the issue's
-measure); without extraction (no observations, so no price figures on any page). Then
+measure; extraction's processor time there is also timed where it runs); without extraction (no observations, so no price figures on any page). Then
 extraction alone and the price pages alone, in this process; and what was found and left
 out. Every percentage compares processor time with processor time (this process and its
 finished workers), except the lines that say wall clock.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import collections
 import gc
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -63,11 +64,21 @@ def main(argv=None) -> int:
         generate(min(args.count, 100), args.seed + 1, warm)
         _pipeline(Settings.for_project(ROOT, source_dir=warm, registry_path=Path(tmp) / "warm.yml",
                                        site_url="https://briefings.example.org/"))
-        with_, without, cpu_with, cpu_without, cpu_only = [], [], [], [], []
+        with_, without, cpu_with, cpu_without, cpu_only, cpu_in_map = [], [], [], [], [], []
         corpus = None
 
+        # extraction's own processor time in the map (in the pool's workers, which inherit this
+        # counter through fork, or here below parallel.MIN_ITEMS): what it costs where the
+        # pipeline runs it, between the cleaning and describing of other articles, not back to
+        # back as "extraction alone" below
+        in_map = multiprocessing.Value("d", 0.0)
+
         def dropped(b, p):  # extraction made in the map as in a real build, its results not kept
+            c = time.process_time()
             real(b, p)
+            spent = time.process_time() - c
+            with in_map.get_lock():
+                in_map.value += spent
             return [], []
 
         for _ in range(args.runs):  # what extraction adds: the same pipeline without it, interleaved
@@ -76,7 +87,9 @@ def main(argv=None) -> int:
             with_.append(t)
             cpu_with.append(corpus.cpu)
             pricedata.extract_for = dropped
+            in_map.value = 0.0
             cpu_only.append(_pipeline(settings)[1].cpu)
+            cpu_in_map.append(in_map.value)
             pricedata.extract_for = lambda b, p: ([], [])
             t_without, bare = _pipeline(settings)
             without.append(t_without)
@@ -118,6 +131,9 @@ def main(argv=None) -> int:
               f"without extraction {', '.join(f'{x:.2f}' for x in cpu_without)} s (best of each)")
         print(f"extraction adds {100 * (co - cb) / cb:+.1f} % to the pipeline's processor time; "
               f"prices as a whole (extraction, price pages, tables, exports) {100 * (ca - cb) / cb:+.1f} %")
+        print(f"extraction in the map (the build with extraction only, timed where it runs): processor "
+              f"{', '.join(f'{x:.2f}' for x in cpu_in_map)} s ({min(cpu_in_map) / n * 1000:.3f} ms a briefing) = "
+              f"{100 * min(cpu_in_map) / cb:.1f} % of the pipeline's processor time without it")
         print(f"extraction alone, one process, no cache: processor {alone_cpu:.3f} s "
               f"({alone_cpu / n * 1000:.3f} ms a briefing) = {100 * alone_cpu / cb:.1f} % of the pipeline's processor "
               f"time without it (wall clock {alone:.3f} s)")

@@ -78,15 +78,30 @@ def _describe_key(article, rules_digest: str, settings: Settings, recurring: fro
     ).hexdigest()
 
 
-def _describe_job(job) -> Briefing | str:
-    """Clean and describe one article, and read its prices; a refusal comes back as its reason."""
-    article, rules, language, recurring, pricing = job
-    try:
-        b = describe(article, clean_article(article, rules, recurring), language)
-    except RefusedError as exc:
-        return exc.reason
-    found, left_out = pricedata.extract_for(b, pricing)
-    return b.evolve(prices=found, prices_left_out=left_out)
+# How many articles one job of the describe map cleans and describes before it reads
+# their prices. Read right after its own article was described, extraction ran with its
+# patterns and vocabularies pushed out of the processor's caches by the cleaning, and
+# cost a quarter to a third more processor time than read back to back (2,000 generated
+# articles, one process: 0.44-0.48 against 0.35 ms a briefing; after sixteen: 0.38 ms).
+# The outcomes are the same, in the same order.
+_DESCRIBE_BATCH = 16
+
+
+def _describe_job(jobs) -> list[Briefing | str]:
+    """Clean and describe some articles, then read their prices; a refusal comes back as its reason."""
+    described: list[Briefing | str] = []
+    for article, rules, language, recurring, _pricing in jobs:
+        try:
+            described.append(describe(article, clean_article(article, rules, recurring), language))
+        except RefusedError as exc:
+            described.append(exc.reason)
+    out: list[Briefing | str] = []
+    for b, job in zip(described, jobs):
+        if isinstance(b, Briefing):
+            found, left_out = pricedata.extract_for(b, job[4])
+            b = b.evolve(prices=found, prices_left_out=left_out)
+        out.append(b)
+    return out
 
 
 def build_corpus(settings: Settings, background: bool = False, cache: BuildCache | None = None) -> Corpus:
@@ -120,8 +135,11 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
     keys = [_describe_key(a, rules_digest, settings, r, pricing.digest) for a, r in zip(result.articles, recurring)]
     known = cache.described
     misses = [i for i, key in enumerate(keys) if key not in known]
-    fresh = parallel.ordered_map(_describe_job, [(result.articles[i], rules, settings.default_language, recurring[i],
-                                                  pricing) for i in misses])
+    jobs = [(result.articles[i], rules, settings.default_language, recurring[i], pricing) for i in misses]
+    batches = [jobs[i:i + _DESCRIBE_BATCH] for i in range(0, len(jobs), _DESCRIBE_BATCH)]
+    # a pool for as many articles as before: the threshold is in articles, not batches
+    many = 1 if len(jobs) >= parallel.MIN_ITEMS else len(batches) + 1
+    fresh = [x for batch in parallel.ordered_map(_describe_job, batches, min_items=many) for x in batch]
     for i, outcome in zip(misses, fresh):
         if isinstance(outcome, Briefing):
             known[keys[i]] = outcome

@@ -144,6 +144,8 @@ def _without_separators(text: str) -> str:
     for ch in _SEPARATORS:
         if ch in text:
             text = text.replace(ch, " ")
+            if text.isascii():  # (known without a scan) then no other separator is there
+                return text
     return text
 
 
@@ -1117,6 +1119,12 @@ def phrase_matcher(fname: str, phrases: Iterable[tuple[str, Any, str]], ignore: 
     for phrase in ignore:
         _add_phrase(m, phrase, None, "ignore")
     return m
+
+
+def without_separators(text: str) -> str:
+    """``text`` with the punctuation beyond ASCII that reporting commonly has (curly quotes,
+    dashes, bullets) as spaces: the same length, the same words."""
+    return _without_separators(text)
 
 
 def span_tokens(text: str) -> tuple[list[tuple[int, int]], list[str], list[str]]:

@@ -89,6 +89,7 @@ class PriceVocabulary:
     _period_after: re.Pattern | None = field(default=None, repr=False)
     _prefilter: re.Pattern | None = field(default=None, repr=False)
     _prefilter_ascii: re.Pattern | None = field(default=None, repr=False)  # the same for ASCII text
+    _prefilter_zeros: re.Pattern | None = field(default=None, repr=False)  # the same for bytes, digits as 0
 
 
 @dataclass
@@ -125,6 +126,8 @@ def _alternation(phrases: Sequence[str]) -> str:
 
 
 def _fold_name(text: str) -> str:
+    if text.isalnum():  # one word (nearly always: "won", "kg"): nothing to split or strip
+        return text.lower()
     return " ".join(re.split(r"[\s\-]+", text.strip().lower()))
 
 
@@ -269,22 +272,51 @@ def load_vocabulary(editorial_dir: Path) -> PriceVocabulary:
         rf"(?:(?<![^\W_])(?:a|an|one|per|1)\s*(?P<u1>{unit_alt})(?![^\W_])(?:\s+of)?|\(\s*(?:1|one)\s*(?P<u2>{unit_alt})\s*\))",
         re.IGNORECASE)
     vocab._period_after = re.compile(rf"\s*,?\s*(?:{_alternation(periods)})(?![^\W_])", re.IGNORECASE) if periods else None
-    # which paragraphs and sentences can hold money, cheaply: a digit then a currency's name,
-    # or a symbol then a digit (a symbol of letters as written, KPW; else its last sign, $)
-    # every alternative starts at a digit, which the regular expression engine finds fast
+    # which paragraphs and sentences can hold money, cheaply (see _hints)
+    vocab._prefilter = re.compile(_money_pattern(list(cur_names), list(symbols), r"\d"))
+    # for an ASCII text the same with [0-9] for \d: the same matches there, and the engine
+    # tells an ASCII digit from a letter faster than a Unicode one
+    vocab._prefilter_ascii = re.compile(_money_pattern(list(cur_names), list(symbols), "[0-9]"))
+    # and for an ASCII text whose digits are all written 0 (see _hints), as bytes: the
+    # engine looks for a pattern's first character as fast as for a substring, not a
+    # class tested at every position; names and symbols beyond ASCII cannot be there
+    ascii_names = [n.translate(_ZEROS_STR) for n in cur_names if n.isascii()]
+    ascii_symbols = [s.translate(_ZEROS_STR) for s in symbols if s.isascii()]
+    vocab._prefilter_zeros = re.compile(_money_pattern(ascii_names, ascii_symbols, "0").encode("ascii")) \
+        if ascii_names or ascii_symbols else None
+    return vocab
+
+
+def _money_pattern(names: list[str], symbols: list[str], digit: str) -> str:
+    """Where money may be: a digit then a currency's name (``names``, folded), or a symbol
+    then a digit (a symbol of letters as written, KPW; else its last sign, $). Every
+    alternative starts at a digit. ``digit``: the pattern of one digit."""
     words = {s for s in symbols if s.isalpha()}
     signs = sorted({s.replace(" ", "")[-1] for s in symbols if not s.replace(" ", "").isalpha()})
-    hints = [rf"\s?(?i:(?:(?:thousand|million|billion)\s+)?(?:{cur_alt}))(?![^\W_])"]
     before = ["[" + "".join(re.escape(c) for c in signs) + "]"] if signs else []
     for size in sorted({len(w) for w in words}):  # a look-behind has one width
         before.append("(?i:" + "|".join(re.escape(w) for w in sorted(words) if len(w) == size) + ")")
-    # for an ASCII text (nearly a third of paragraphs) the same with [0-9] for \d: the
-    # same matches there, and the engine tells an ASCII digit from a letter faster than a
-    # Unicode one
-    for digit, name in ((r"\d", "_prefilter"), ("[0-9]", "_prefilter_ascii")):
-        looks = [x for b in before for x in (rf"(?<={b}{digit})", rf"(?<={b}\s{digit})")]
-        setattr(vocab, name, re.compile(digit + "(?:" + "|".join(hints + looks) + ")"))
-    return vocab
+    # Most digits are in no money (years, dates, the digits inside a number), and each
+    # alternative tried at one costs: so each group of alternatives is guarded by the one
+    # sign it needs next to the digit (the first letter of a currency's name or of a
+    # multiplier after it, the last sign of a symbol before it), a class the engine
+    # tests at once. A guard is implied by what it guards: the matches are the same.
+    alternatives = []
+    if names:
+        firsts = _letters([*names, "thousand", "million", "billion"], 0)
+        alternatives.append(rf"(?=\s?{firsts})\s?(?i:(?:(?:thousand|million|billion)\s+)?(?:{_alternation(names)}))"
+                            r"(?![^\W_])")
+    if before:
+        last = "(?:" + "|".join(([_letters(words, -1)] if words else [])
+                                + (["[" + "".join(re.escape(c) for c in signs) + "]"] if signs else [])) + ")"
+        alternatives.append(rf"(?<={last}{digit})(?:" + "|".join(rf"(?<={b}{digit})" for b in before) + ")")
+        alternatives.append(rf"(?<={last}\s{digit})(?:" + "|".join(rf"(?<={b}\s{digit})" for b in before) + ")")
+    return digit + "(?:" + "|".join(alternatives) + ")"
+
+
+def _letters(names, at: int) -> str:
+    """A class of the signs at ``at`` (0: first, -1: last) of ``names``, of any case."""
+    return "(?i:[" + "".join(re.escape(c) for c in sorted({n.strip()[at].lower() for n in names})) + "])"
 
 
 # --------------------------------------------------------------------------- sentences
@@ -329,25 +361,68 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _sentences(text: str):
-    """sentence_spans, one at a time: extraction stops reading a paragraph's sentences
-    after the last place money may be (a quarter of them, in generated reports)."""
+    """sentence_spans, one at a time."""
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.start(1)
-        word = _last_word(text, max(start, end - 40), end)  # the word before the stop, not a scan of the sentence
-        if word:
-            w = word.lower()
-            if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or w.rstrip(".") in _ABBREVIATIONS:
-                continue
-        yield start, end
-        start = m.end()
+        if _ends_sentence(text, end):
+            yield start, end
+            start = m.end()
     if start < len(text):
         yield start, len(text)
 
 
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether the stop before ``end`` (a match of _BOUNDARY) ends a sentence: not after an
+    abbreviation or an initial. It depends on the word before it, read back to a space,
+    never on where the sentence began (a sentence starts after a space), so a stop can be
+    told without reading the paragraph's earlier stops (see _hinted_sentences)."""
+    word = _last_word(text, max(0, end - 40), end)  # the word before the stop, not a scan of the sentence
+    if word:
+        w = word.lower()
+        if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or w.rstrip(".") in _ABBREVIATIONS:
+            return False
+    return True
+
+
+def _hinted_sentences(text: str, hints: Sequence[int]) -> list[tuple[int, int]]:
+    """The sentences of sentence_spans(text) that hold one of ``hints`` (offsets, in
+    order), told by the stops next to them only: in a generated report most of a
+    paragraph's stops are between sentences without money."""
+    stops = [(m.start(1), m.end()) for m in _BOUNDARY.finditer(text)]
+    out: list[tuple[int, int]] = []
+    start, low, j = 0, 0, 0  # the start after the last stop known to end a sentence; the stops not yet read
+    for h in hints:
+        if out and h < out[-1][1]:
+            continue  # in the sentence just found
+        while j < len(stops) and stops[j][1] <= h:
+            j += 1
+        k = j - 1  # the last stop before h that ends a sentence starts h's
+        while k >= low and not _ends_sentence(text, stops[k][0]):
+            k -= 1
+        if k >= low:
+            start = stops[k][1]
+        k = j  # and the first after it ends it
+        while k < len(stops) and not _ends_sentence(text, stops[k][0]):
+            k += 1
+        end = stops[k][0] if k < len(stops) else len(text)
+        if k < len(stops):
+            low, j = k + 1, max(j, k + 1)
+        else:
+            low = j = len(stops)
+        if start <= h < end:
+            out.append((start, end))
+        if k < len(stops):
+            start = stops[k][1]
+    return out
+
+
 # --------------------------------------------------------------------------- figures
 
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])(?!,\d{3})")
+# "(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])(?!,\d{3})", written to start with
+# the digit (the look-behind after it): a pattern that starts with a class is looked for
+# by that class, one that starts with a look-behind is tried at every position
+_NUMBER = re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(\d+))?(?![\d])(?!,\d{3})")
 _MULT = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _QUALIFIERS = [
     ("more than", "more than|over|above|exceeding|in excess of|just over|upwards of"),
@@ -972,6 +1047,43 @@ def _observation(briefing_id: str, para: int, sentence: str, figure: str, base: 
     }
 
 
+# digits as 0, and the ASCII signs that are whitespace to str patterns but not to bytes ones as spaces
+_ZEROS = bytes.maketrans(b"0123456789\x1c\x1d\x1e\x1f", b"0000000000    ")
+_ZEROS_STR = str.maketrans("0123456789", "0000000000")
+
+
+def _hints(v: PriceVocabulary, text: str) -> list[int]:
+    """Where in ``text`` money may be (``v._prefilter``'s matches), or more places: the
+    sentences there are searched again. A text that is ASCII once the usual separators
+    (curly quotes, dashes) are spaces is searched as bytes with every digit a 0
+    (``_prefilter_zeros``): the same text but for those signs, positions unchanged, and a
+    match of ``_prefilter`` is one there too (a space where a quote was only adds some;
+    no quote or dash is in a name, a symbol or a number)."""
+    plain = text if text.isascii() or v._prefilter_zeros is None else cls.without_separators(text)
+    if plain.isascii() and v._prefilter_zeros is not None:
+        return [m.start() for m in v._prefilter_zeros.finditer(plain.encode("ascii").translate(_ZEROS))]
+    return [m.start() for m in v._prefilter.finditer(text)]
+
+
+def _hints_by_paragraph(v: PriceVocabulary, paragraphs: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """(n, hints) of each paragraph (numbered from 1) with a place where money may be
+    (_hints), found in one pass over them all: joined by a sign that is neither a space
+    nor part of a word, which ends a match as the end of a paragraph does and starts none."""
+    joined = "\0".join(paragraphs)
+    found = _hints(v, joined)
+    out: list[tuple[int, list[int]]] = []
+    n, start, end = 0, 0, -1
+    for at in found:
+        if at >= end:  # in a later paragraph (never on a joining sign: a hint is a digit)
+            while at >= end:
+                start = end + 1
+                n += 1
+                end = start + len(paragraphs[n - 1])
+            out.append((n, []))
+        out[-1][1].append(at - start)
+    return out
+
+
 def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None, vocab: PriceVocabulary,
             gazetteer: cls.Vocabulary) -> Extraction:
     """Every price and exchange rate the paragraphs state (see the module's docstring).
@@ -980,22 +1092,13 @@ def extract(briefing_id: str, paragraphs: Sequence[str], stated_date: str | None
     out = Extraction()
     pub = _pub(stated_date)
     pre_any, pre_ascii = vocab._prefilter, vocab._prefilter_ascii
-    for n, text in enumerate(paragraphs, start=1):
+    for n, hints in _hints_by_paragraph(vocab, paragraphs):
+        text = paragraphs[n - 1]
         pre = pre_ascii if text.isascii() else pre_any  # a sentence of an ASCII paragraph is ASCII
-        # where money may be, found in one pass over the paragraph: a sentence without one
-        # of these places is not searched again (one that has one is: a look-behind at its
-        # first sign sees nothing before it there, so the paragraph's pass may find more)
-        hints = [m.start() for m in pre.finditer(text)]
-        if not hints:
-            continue
-        k, last = 0, len(hints)
-        for a, b in _sentences(text):
-            while k < last and hints[k] < a:
-                k += 1
-            if k == last:
-                break
-            if hints[k] >= b:
-                continue
+        # a sentence without one of the paragraph's hints is not searched again (one that
+        # has one is: a look-behind at its first sign sees nothing before it there, so the
+        # paragraph's pass may find more)
+        for a, b in _hinted_sentences(text, hints):
             s = text[a:b].strip()
             if s and pre.search(s):
                 _sentence(vocab, gazetteer, s, pub, stated_date, n, briefing_id, out)
