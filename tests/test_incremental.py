@@ -106,6 +106,43 @@ def test_pack_pages_carries_over_what_was_kept_and_knows_what_changed(tmp_path):
     assert third.changed("a/index.md") and dict(third) == {"a/index.md": "alpha, revised"}
 
 
+def test_pack_pages_append_to_the_last_pack_and_start_a_new_one_when_half_is_unused(tmp_path):
+    big = "x" * 4000
+    out = PackPages(tmp_path, "pages")
+    for i in range(300):
+        out.put(f"p{i}.md", f"{i} {big}")
+    out.finish()
+    pack = tmp_path / "pages.pack"
+    size = pack.stat().st_size
+    inode = pack.stat().st_ino
+
+    again = PackPages(tmp_path, "pages")  # one page edited, one kept, the rest made again
+    assert again.keep("p0.md")
+    again.put("p1.md", f"1 {big} edited")
+    for i in range(2, 300):
+        again.put(f"p{i}.md", f"{i} {big}")  # the same bytes: left where they are
+    assert again["p1.md"].endswith("edited") and again["p7.md"] == f"7 {big}"  # readable before finish()
+    again.finish()
+    assert pack.stat().st_ino == inode and pack.stat().st_size == size + len(f"1 {big} edited")
+    assert [src for src in again if again.changed(src)] == ["p1.md"]
+    assert dict(again) == {"p0.md": f"0 {big}", "p1.md": f"1 {big} edited",
+                           **{f"p{i}.md": f"{i} {big}" for i in range(2, 300)}}
+
+    # edits until the pack holds more bytes no build uses than it holds in use
+    for n in range(2, 400):
+        edit = PackPages(tmp_path, "pages")
+        for i in range(300):
+            edit.put(f"p{i}.md", f"{i} {big}" + (f" edit {n}" if i % 3 == 0 else ""))
+        edit.finish()
+        if pack.stat().st_ino != inode:
+            break
+    assert pack.stat().st_ino != inode, "the pack never started anew"
+    live = sum(len(edit[src].encode()) for src in edit)
+    assert pack.stat().st_size == live  # the new pack holds only what the build used
+    assert edit["p3.md"] == f"3 {big} edit {n}" and edit["p4.md"] == f"4 {big}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.manifest.json", "pages.pack"]
+
+
 def test_pack_pages_distrust_a_damaged_or_missing_manifest(tmp_path):
     out = PackPages(tmp_path, "pages")
     out.put("a.md", "alpha")
