@@ -615,6 +615,35 @@ def test_serve_keeps_mkdocs_polling_observer_when_the_native_one_cannot_take_ove
         polling.join()
 
 
+def test_serve_collects_cyclic_garbage_when_idle_and_freezes_what_lives(monkeypatch):
+    """Under `mkdocs serve` what a build made stays frozen (out of the collector's walks)
+    until the build is over; a moment later a full collection frees the cycles it left,
+    and what survives is frozen again."""
+    import gc
+    import weakref
+
+    hooks = _hooks_module()
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a  # a cycle: freed only by the cyclic collector
+    gone = weakref.ref(a)
+    gc.freeze()  # as on_pre_build leaves a build's objects
+    try:
+        del a, b
+        assert gone() is not None
+        monkeypatch.setattr(hooks, "IDLE_COLLECT_S", 0.05)
+        hooks._collect_when_idle()
+        hooks._collect_when_idle()  # a second build before the first collection: one collection
+        timer = hooks._state["collect_timer"]
+        timer.join(5)
+        assert gone() is None and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("watcher", ["native", "polling"])
 def test_serve_rebuilds_an_edit_once_with_either_watcher(tmp_path, watcher):
