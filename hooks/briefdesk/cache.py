@@ -28,6 +28,7 @@ class BuildCache:
     described    clean + describe + prices: describe key -> Briefing (frozen: each build composes its own)
     labels       classify: label key -> model.Labels (topics, places, actors label dicts)
     earlier      versions: earlier-version key (kept text, metadata, rules, language) -> described Briefing
+    registry     registry: the URL registry's text as last read or written, what it says, each entry's YAML
     term_counts  related: (n_features, text digest) -> the text's row of hashed term counts
     related      related: the last exact candidate search, label candidates and pair cosines
     rendered     render: render key -> (archive entries, page, head and asset paths)
@@ -41,6 +42,7 @@ class BuildCache:
         self.described: dict[str, Any] = {}
         self.labels: dict[str, Any] = {}  # model.Labels
         self.earlier: dict[str, Any] = {}  # model.Briefing of an earlier version (publishing/versions.track)
+        self.registry: dict[str, Any] = {}  # publishing/registry.Registry.load(kept=...)
         self.term_counts: dict[tuple, tuple] = {}
         self.related: dict[str, Any] = {}
         self.rendered: dict[str, tuple] = {}

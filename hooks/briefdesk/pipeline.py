@@ -135,7 +135,7 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
     timings["clean+describe+prices"] = time.perf_counter() - t0
     _settle()
 
-    registry = Registry.load(settings.registry_path)
+    registry = Registry.load(settings.registry_path, cache.registry if given is not None else None)
     briefings = _drop_duplicate_ids(described, refusals, registry)
     t0 = time.perf_counter()
     labels = taxonomy.classify_all(briefings, settings.editorial_dir, refusals, cache)
