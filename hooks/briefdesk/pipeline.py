@@ -106,7 +106,7 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
     cache = given if given is not None else BuildCache()  # a one-off build's own, dropped with it
     t0 = time.perf_counter()
     result = discover(settings.source_dir, cache.files if given is not None else None)
-    files_seen = sum(1 for p in settings.source_dir.rglob("*") if p.is_file() or p.is_symlink())
+    files_seen = result.files_seen
     timings["read"] = time.perf_counter() - t0
     _settle()
 
