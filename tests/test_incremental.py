@@ -160,6 +160,39 @@ def test_pack_pages_distrust_a_damaged_or_missing_manifest(tmp_path):
     assert not PackPages(tmp_path, "pages").keep("a.md")
 
 
+def test_memo_keeps_the_pieces_a_kept_piece_was_made_of():
+    """A listing page kept whole still keeps its entries: a later build that makes the page
+    again (a briefing moved in or out) makes only the entries it has not made before."""
+    from types import SimpleNamespace
+
+    from briefdesk.output import Memo
+
+    made: list[str] = []
+    briefings = [SimpleNamespace(id=c) for c in "abcd"]
+
+    def entry(b):
+        made.append(b.id)
+        return f"<li>{b.id}</li>"
+
+    def page(memo, chunk):
+        return memo(("page",), chunk, lambda: "".join(memo(("entry",), [b], lambda b=b: entry(b)) for b in chunk))
+
+    kept: dict = {}
+    keys = {b.id: b.id + "1" for b in briefings}
+    for _ in range(3):  # the first build makes the page and its entries; the next take them whole
+        memo = Memo(keys, kept)
+        assert page(memo, briefings[:3]) == "<li>a</li><li>b</li><li>c</li>"
+        memo.finish()
+    assert made == ["a", "b", "c"]
+    memo = Memo({**keys, "d": "d2"}, kept)  # d is new on the page: only d is made
+    assert page(memo, briefings) == "<li>a</li><li>b</li><li>c</li><li>d</li>"
+    memo.finish()
+    assert made == ["a", "b", "c", "d"]
+    memo = Memo(keys, kept)
+    assert page(memo, briefings[1:3]) == "<li>b</li><li>c</li>"  # a page not made before, of kept entries
+    assert made == ["a", "b", "c", "d"]
+
+
 def test_spool_gives_back_each_text_once():
     spool = Spool()
     texts = {f"p{i}": ("é’😀 " * i) + f"page {i}" for i in range(50)}

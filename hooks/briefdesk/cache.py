@@ -33,6 +33,8 @@ class BuildCache:
     related      related: the last exact candidate search, label candidates and pair cosines
     rendered     render: render key -> (archive entries, page, head and asset paths)
     pieces       listing and feed entries (output.Memo)
+    listings     render: each listing page's text as the last build made it (the object: the same one
+                 again, from output.Memo, is carried over without hashing it)
     digests      render keys: ids of shared objects -> (objects, digest of their pickle)
     editorial    (file or files, folder) -> (digest, what was parsed from them): see ``editorial_data``
     """
@@ -47,6 +49,7 @@ class BuildCache:
         self.related: dict[str, Any] = {}
         self.rendered: dict[str, tuple] = {}
         self.pieces: dict = {}
+        self.listings: dict[str, str] = {}
         self.digests: dict[tuple, tuple] = {}
         self.editorial: dict[tuple, tuple[Any, Any]] = {}
 

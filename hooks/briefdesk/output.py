@@ -357,6 +357,7 @@ class PackPages(_Writable, Mapping[str, str]):
 
 
 _NONE = object()
+_INNER = object()  # kept[(_INNER, key)]: the pieces looked up while the piece of ``key`` was made
 
 
 class Memo:
@@ -368,25 +369,56 @@ class Memo:
     are made from, the settings and editorial data included (the pipeline's render key).
     ``what`` (a tuple) names everything else the piece depends on: which piece, for which
     page. ``kept`` is the caller's store; :meth:`finish` leaves in it only what this build
-    used. Without keys (a one-off build) nothing is kept and every piece is made."""
+    used. Without keys (a one-off build) nothing is kept and every piece is made.
+
+    Pieces nest (a listing page of its entries): a piece taken from the last build keeps
+    the pieces it was made of too, though they are not looked up, so that a later build
+    making a page of them again (a briefing moved to the next page) finds them."""
 
     def __init__(self, keys: Mapping[str, str] | None = None, kept: dict | None = None) -> None:
         self._keys = keys
         self._kept = kept if kept is not None else {}
         self._used: dict[tuple, Any] = {}
+        self._making: list[list[tuple]] = []  # the keys looked up by each piece being made
 
     def __call__(self, what: tuple, briefings: Sequence[Any], make: Callable[[], T]) -> T:
         keys = self._keys
         if keys is None:
             return make()
         key = (what, keys[briefings[0].id]) if len(briefings) == 1 else (what, *[keys[b.id] for b in briefings])
+        if self._making:
+            self._making[-1].append(key)
         value = self._used.get(key, _NONE)
         if value is _NONE:
             value = self._kept.get(key, _NONE)
             if value is _NONE:
-                value = make()
+                self._making.append([])
+                try:
+                    value = make()
+                finally:
+                    inner = self._making.pop()
+                if inner:
+                    self._used[(_INNER, key)] = tuple(inner)
+            else:
+                self._carry_inner(key)
             self._used[key] = value
         return value
+
+    def _carry_inner(self, key: tuple) -> None:
+        """Keep the pieces a kept piece was made of (and theirs), as the last build left them."""
+        todo = [key]
+        while todo:
+            outer = todo.pop()
+            inner = self._kept.get((_INNER, outer))
+            if inner is None:
+                continue
+            self._used[(_INNER, outer)] = inner
+            for k in inner:
+                if k not in self._used:
+                    value = self._kept.get(k, _NONE)
+                    if value is not _NONE:
+                        self._used[k] = value
+                        todo.append(k)
 
     def finish(self) -> None:
         if self._keys is not None:
