@@ -25,6 +25,7 @@ class BuildCache:
     """What a build reuses from the last build given the same cache.
 
     files        read: (path, stamps of the file and its metadata file) -> SourceArticle | Refusal
+    recurring    clean: each text's candidate lines for its outlet's boilerplate (by the text's hash)
     described    clean + describe + prices: describe key -> Briefing (frozen: each build composes its own)
     labels       classify: label key -> model.Labels (topics, places, actors label dicts)
     earlier      versions: earlier-version key (kept text, metadata, rules, language) -> described Briefing
@@ -41,6 +42,7 @@ class BuildCache:
 
     def __init__(self) -> None:
         self.files: dict[tuple, Any] = {}
+        self.recurring: dict[str, Any] = {}  # source/clean.recurring_by_article(kept=...)
         self.described: dict[str, Any] = {}
         self.labels: dict[str, Any] = {}  # model.Labels
         self.earlier: dict[str, Any] = {}  # model.Briefing of an earlier version (publishing/versions.track)

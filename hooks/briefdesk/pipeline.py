@@ -114,7 +114,7 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
     rules, rules_digest = _rules(settings, cache)
     refusals = list(result.refusals)
     described: list[Briefing] = []
-    recurring = recurring_by_article(result.articles, rules)
+    recurring = recurring_by_article(result.articles, rules, cache.recurring if given is not None else None)
     pricing = pricedata.pricing(settings.editorial_dir, *taxonomy.load_vocabulary(settings.editorial_dir, cache),
                                 cache)
     keys = [_describe_key(a, rules_digest, settings, r, pricing.digest) for a, r in zip(result.articles, recurring)]
