@@ -30,6 +30,7 @@ class BuildCache:
     labels       classify: label key -> model.Labels (topics, places, actors label dicts)
     earlier      versions: earlier-version key (kept text, metadata, rules, language) -> described Briefing
     registry     registry: the URL registry's text as last read or written, what it says, each entry's YAML
+    related_texts  related: id of a cleaned text -> (it, the text related briefings read, its digest)
     term_counts  related: (n_features, text digest) -> the text's row of hashed term counts
     related      related: the last exact candidate search, label candidates and pair cosines
     rendered     render: render key -> (archive entries, page, head and asset paths)
@@ -47,6 +48,7 @@ class BuildCache:
         self.labels: dict[str, Any] = {}  # model.Labels
         self.earlier: dict[str, Any] = {}  # model.Briefing of an earlier version (publishing/versions.track)
         self.registry: dict[str, Any] = {}  # publishing/registry.Registry.load(kept=...)
+        self.related_texts: dict[int, tuple] = {}
         self.term_counts: dict[tuple, tuple] = {}
         self.related: dict[str, Any] = {}
         self.rendered: dict[str, tuple] = {}
