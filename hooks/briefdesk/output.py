@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -169,6 +170,22 @@ def _pack_entries(files: dict[str, Any] | None) -> dict[str, tuple[int, int, str
     return entries if len(entries) == len(files or {}) else {}
 
 
+def _lock(path: Path) -> int | None:
+    """An open file holding an exclusive lock on ``path`` (closing it unlocks), or None
+    when another holds it. Without fcntl (not POSIX) there is no lock: a file is returned."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        import fcntl
+    except ImportError:
+        return fd
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
 class PackPages(_Writable, Mapping[str, str]):
     """Files of one kind written one after another into ``root/<kind>.pack``; where each is
     (offset, length) and its content hash go to ``root/<kind>.manifest.json`` when the
@@ -183,7 +200,9 @@ class PackPages(_Writable, Mapping[str, str]):
     so a rebuild after an edit writes only what changed instead of copying every kept
     page into a new pack (some 130 MB at 1,000 briefings). Once the pack holds more bytes
     no build uses than it holds in use, the next build starts a new one, copying the kept
-    files over from the old (``_COMPACT_SLACK``).
+    files over from the old (``_COMPACT_SLACK``). A build writes a pack holding
+    ``<kind>.lock`` until it finishes: a second build at the same time (`mkdocs build`
+    while `mkdocs serve` runs) writes a pack of its own instead (``_private``).
 
     One thread may write while others read: a file declared with ``expect`` and not
     written yet is waited for (MkDocs reads the pages while the pipeline still renders
@@ -199,8 +218,12 @@ class PackPages(_Writable, Mapping[str, str]):
         self.pack = self.root / f"{kind}.pack"
         self._manifest = self.root / f"{kind}.manifest.json"
         self._prev_pack = self.root / f"{kind}.pack.prev"
-        self._previous = _pack_entries(_read_manifest(self._manifest, _PACK_FORMAT, "files"))
         self._prev_fd: int | None = None
+        self._lock_fd = _lock(self.root / f"{kind}.lock")
+        if self._lock_fd is None:
+            self._private()
+            return
+        self._previous = _pack_entries(_read_manifest(self._manifest, _PACK_FORMAT, "files"))
         shutil.rmtree(self.root / kind, ignore_errors=True)  # a cache from before packs: one file a page
         self._prev_pack.unlink(missing_ok=True)
         size = self.pack.stat().st_size if self._previous and self.pack.is_file() else 0
@@ -222,13 +245,27 @@ class PackPages(_Writable, Mapping[str, str]):
                 self.pack.unlink(missing_ok=True)
             self._out = open(self.pack, "wb", buffering=self._BUFFER)
         self._fd = os.open(self.pack, os.O_RDONLY)
-        self._pos = size if self._in_place else 0
+        self._start(size if self._in_place else 0)
+
+    def _start(self, pos: int) -> None:
+        self._pos = pos
         self._flushed = self._pos
         self._index: dict[str, tuple[int, int, str]] = {}
         self._ready = threading.Condition()
         self._expected: set[str] = set()
         self._closed = False  # finish() or fail(): nothing more will come
         self._error: BaseException | None = None
+
+    def _private(self) -> None:
+        """Another build (another process: `mkdocs build` while `mkdocs serve` runs) is
+        writing this kind's pack: this build writes a pack of its own, which has no name
+        (it goes when the build lets it go) and leaves no manifest, and carries nothing over."""
+        self._previous, self._in_place = {}, False
+        fd, name = tempfile.mkstemp(prefix=f"{self.kind}.", suffix=".pack", dir=self.root)
+        self._out = os.fdopen(fd, "wb", buffering=self._BUFFER)
+        self._fd = os.open(name, os.O_RDONLY)
+        os.unlink(name)
+        self._start(0)
 
     def _append(self, src: str, data: bytes, digest: str) -> None:
         with self._ready:
@@ -249,6 +286,7 @@ class PackPages(_Writable, Mapping[str, str]):
             self._error = error
             self._closed = True
             self._ready.notify_all()
+        self._unlock()
 
     def put(self, src: str, text: str) -> None:
         data = text.encode("utf-8")
@@ -301,6 +339,8 @@ class PackPages(_Writable, Mapping[str, str]):
             self._flushed = self._pos
             self._closed = True
             self._ready.notify_all()
+        if self._lock_fd is None:  # a pack of this build's own (_private): nothing to record
+            return
         manifest = {"format": _PACK_FORMAT, "files": {k: list(v) for k, v in sorted(self._index.items())}}
         tmp = self._manifest.with_name(self._manifest.name + ".tmp")
         tmp.write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
@@ -309,6 +349,13 @@ class PackPages(_Writable, Mapping[str, str]):
             os.close(self._prev_fd)
             self._prev_fd = None
             self._prev_pack.unlink(missing_ok=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        """Let the next build (of this process or another) write the pack."""
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            os.close(fd)  # the lock goes with it
 
     def _entry(self, src: str) -> tuple[int, int, str]:
         """Where a file is, once it is written (waited for if expected)."""
@@ -348,7 +395,7 @@ class PackPages(_Writable, Mapping[str, str]):
         return len(self._index)
 
     def __del__(self) -> None:
-        for fd in (getattr(self, "_fd", None), getattr(self, "_prev_fd", None)):
+        for fd in (getattr(self, "_fd", None), getattr(self, "_prev_fd", None), getattr(self, "_lock_fd", None)):
             if fd is not None:
                 try:
                     os.close(fd)
