@@ -97,7 +97,7 @@ def test_pack_pages_carries_over_what_was_kept_and_knows_what_changed(tmp_path):
     again.finish()  # a and b carried over, c new; nothing else survives
     assert dict(again) == {"b/index.md": "bêta 😀", "a/index.md": "alpha", "c/index.md": "gamma"}
     assert [src for src in again if again.changed(src)] == ["c/index.md"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.lock", "pages.manifest.json", "pages.pack"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.manifest.json", "pages.pack"]
 
     third = PackPages(tmp_path, "pages")
     third.put("a/index.md", "alpha, revised")
@@ -140,18 +140,20 @@ def test_pack_pages_append_to_the_last_pack_and_start_a_new_one_when_half_is_unu
     live = sum(len(edit[src].encode()) for src in edit)
     assert pack.stat().st_size == live  # the new pack holds only what the build used
     assert edit["p3.md"] == f"3 {big} edit {n}" and edit["p4.md"] == f"4 {big}"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.lock", "pages.manifest.json", "pages.pack"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.manifest.json", "pages.pack"]
 
 
 def test_pack_pages_of_two_builds_at_once_do_not_write_into_each_other(tmp_path):
-    """`mkdocs build` while `mkdocs serve` runs on the same project: the second build to
-    open a pack writes one of its own (unnamed, no manifest); the first appends to the
-    shared one as before, and each reads back what it wrote."""
-    first = PackPages(tmp_path, "pages")
+    """`mkdocs build` while `mkdocs serve` runs on the same project: the server's build
+    cache holds the pack's lock, so the other build (its own cache) writes a pack of its
+    own (unnamed, no manifest); the server appends to the shared one as before, and each
+    reads back what it wrote."""
+    server_locks: dict = {}
+    first = PackPages(tmp_path, "pages", server_locks)
     first.put("a.md", "alpha")
     first.finish()
-    serving = PackPages(tmp_path, "pages")  # in place, holding the pack
-    other = PackPages(tmp_path, "pages")  # meanwhile, another build
+    serving = PackPages(tmp_path, "pages", server_locks)  # in place, the lock still the server's
+    other = PackPages(tmp_path, "pages", {})  # meanwhile, another build
     assert not other.keep("a.md")
     serving.put("b.md", "from serve")
     other.put("b.md", "from the other build")
@@ -161,7 +163,9 @@ def test_pack_pages_of_two_builds_at_once_do_not_write_into_each_other(tmp_path)
     assert serving["b.md"] == "from serve" and serving["c.md"] == "more from serve"
     assert other["b.md"] == "from the other build"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.lock", "pages.manifest.json", "pages.pack"]
-    after = PackPages(tmp_path, "pages")  # the lock was let go: in place again, with serve's files
+    assert PackPages(tmp_path, "pages", {})._shared is False  # while the server runs
+    server_locks.clear()  # the server stops: its cache, and so the lock, goes
+    after = PackPages(tmp_path, "pages", {})  # in place again, with the server's files
     assert after.keep("c.md") and after["c.md"] == "more from serve"
     after.finish()
 

@@ -39,6 +39,7 @@ class BuildCache:
                  again, from output.Memo, is carried over without hashing it)
     digests      render keys: ids of shared objects -> (objects, digest of their pickle)
     editorial    (file or files, folder) -> (digest, what was parsed from them): see ``editorial_data``
+    locks        output.PackPages: pack path -> the open file locking it for the builds given this cache
     """
 
     def __init__(self) -> None:
@@ -56,6 +57,7 @@ class BuildCache:
         self.listings: dict[str, str] = {}
         self.digests: dict[tuple, tuple] = {}
         self.editorial: dict[tuple, tuple[Any, Any]] = {}
+        self.locks: dict[str, Any] = {}
 
     def editorial_data(self, what: tuple, stamp: Any, load: Callable[[], T]) -> T:
         """Editorial data parsed once while its files stay the same: ``load()`` only when

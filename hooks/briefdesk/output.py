@@ -170,20 +170,20 @@ def _pack_entries(files: dict[str, Any] | None) -> dict[str, tuple[int, int, str
     return entries if len(entries) == len(files or {}) else {}
 
 
-def _lock(path: Path) -> int | None:
+def _lock(path: Path) -> Any:
     """An open file holding an exclusive lock on ``path`` (closing it unlocks), or None
     when another holds it. Without fcntl (not POSIX) there is no lock: a file is returned."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    f = open(path, "ab")
     try:
         import fcntl
     except ImportError:
-        return fd
+        return f
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        os.close(fd)
+        f.close()
         return None
-    return fd
+    return f
 
 
 class PackPages(_Writable, Mapping[str, str]):
@@ -200,9 +200,10 @@ class PackPages(_Writable, Mapping[str, str]):
     so a rebuild after an edit writes only what changed instead of copying every kept
     page into a new pack (some 130 MB at 1,000 briefings). Once the pack holds more bytes
     no build uses than it holds in use, the next build starts a new one, copying the kept
-    files over from the old (``_COMPACT_SLACK``). A build writes a pack holding
-    ``<kind>.lock`` until it finishes: a second build at the same time (`mkdocs build`
-    while `mkdocs serve` runs) writes a pack of its own instead (``_private``).
+    files over from the old (``_COMPACT_SLACK``). Given ``locks`` (a build cache's), the
+    pack is written only while holding ``<kind>.lock``, kept with the cache (for `mkdocs
+    serve`, as long as it runs): a build in another process at the same time (`mkdocs
+    build` while `mkdocs serve` runs) writes a pack of its own instead (``_private``).
 
     One thread may write while others read: a file declared with ``expect`` and not
     written yet is waited for (MkDocs reads the pages while the pipeline still renders
@@ -211,7 +212,7 @@ class PackPages(_Writable, Mapping[str, str]):
     _BUFFER = 1 << 20
     _COMPACT_SLACK = 1 << 20  # bytes no build uses, besides as many as there are in use
 
-    def __init__(self, root: Path, kind: str = "pages") -> None:
+    def __init__(self, root: Path, kind: str = "pages", locks: dict[str, Any] | None = None) -> None:
         self.root = Path(root)
         self.kind = kind
         self.root.mkdir(parents=True, exist_ok=True)
@@ -219,10 +220,16 @@ class PackPages(_Writable, Mapping[str, str]):
         self._manifest = self.root / f"{kind}.manifest.json"
         self._prev_pack = self.root / f"{kind}.pack.prev"
         self._prev_fd: int | None = None
-        self._lock_fd = _lock(self.root / f"{kind}.lock")
-        if self._lock_fd is None:
-            self._private()
-            return
+        self._shared = True
+        if locks is not None:
+            held = locks.get(str(self.pack))
+            if held is None:
+                held = _lock(self.root / f"{kind}.lock")
+                if held is not None:
+                    locks[str(self.pack)] = held  # held for as long as the build cache is
+            if held is None:
+                self._private()
+                return
         self._previous = _pack_entries(_read_manifest(self._manifest, _PACK_FORMAT, "files"))
         shutil.rmtree(self.root / kind, ignore_errors=True)  # a cache from before packs: one file a page
         self._prev_pack.unlink(missing_ok=True)
@@ -260,7 +267,7 @@ class PackPages(_Writable, Mapping[str, str]):
         """Another build (another process: `mkdocs build` while `mkdocs serve` runs) is
         writing this kind's pack: this build writes a pack of its own, which has no name
         (it goes when the build lets it go) and leaves no manifest, and carries nothing over."""
-        self._previous, self._in_place = {}, False
+        self._previous, self._in_place, self._shared = {}, False, False
         fd, name = tempfile.mkstemp(prefix=f"{self.kind}.", suffix=".pack", dir=self.root)
         self._out = os.fdopen(fd, "wb", buffering=self._BUFFER)
         self._fd = os.open(name, os.O_RDONLY)
@@ -286,7 +293,6 @@ class PackPages(_Writable, Mapping[str, str]):
             self._error = error
             self._closed = True
             self._ready.notify_all()
-        self._unlock()
 
     def put(self, src: str, text: str) -> None:
         data = text.encode("utf-8")
@@ -339,7 +345,7 @@ class PackPages(_Writable, Mapping[str, str]):
             self._flushed = self._pos
             self._closed = True
             self._ready.notify_all()
-        if self._lock_fd is None:  # a pack of this build's own (_private): nothing to record
+        if not self._shared:  # a pack of this build's own (_private): nothing to record
             return
         manifest = {"format": _PACK_FORMAT, "files": {k: list(v) for k, v in sorted(self._index.items())}}
         tmp = self._manifest.with_name(self._manifest.name + ".tmp")
@@ -349,13 +355,6 @@ class PackPages(_Writable, Mapping[str, str]):
             os.close(self._prev_fd)
             self._prev_fd = None
             self._prev_pack.unlink(missing_ok=True)
-        self._unlock()
-
-    def _unlock(self) -> None:
-        """Let the next build (of this process or another) write the pack."""
-        fd, self._lock_fd = self._lock_fd, None
-        if fd is not None:
-            os.close(fd)  # the lock goes with it
 
     def _entry(self, src: str) -> tuple[int, int, str]:
         """Where a file is, once it is written (waited for if expected)."""
@@ -395,7 +394,7 @@ class PackPages(_Writable, Mapping[str, str]):
         return len(self._index)
 
     def __del__(self) -> None:
-        for fd in (getattr(self, "_fd", None), getattr(self, "_prev_fd", None), getattr(self, "_lock_fd", None)):
+        for fd in (getattr(self, "_fd", None), getattr(self, "_prev_fd", None)):
             if fd is not None:
                 try:
                     os.close(fd)

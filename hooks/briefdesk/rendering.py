@@ -241,9 +241,10 @@ class Rendering:
         site = citing.site_info(settings, names)
         self.inputs = RenderInputs(settings, site)
         if settings.pages_dir:
-            pages, assets = PackPages(settings.pages_dir, "pages"), PackPages(settings.pages_dir, "assets")
-            heads = PackPages(settings.pages_dir, "heads")
-            mkdocs_pages = PackPages(settings.pages_dir, "mkdocs") if settings.mkdocs_pages else None
+            pages = PackPages(settings.pages_dir, "pages", cache.locks)
+            assets = PackPages(settings.pages_dir, "assets", cache.locks)
+            heads = PackPages(settings.pages_dir, "heads", cache.locks)
+            mkdocs_pages = PackPages(settings.pages_dir, "mkdocs", cache.locks) if settings.mkdocs_pages else None
         else:
             pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
             mkdocs_pages = MemoryPages() if settings.mkdocs_pages else None
