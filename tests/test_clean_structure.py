@@ -249,6 +249,27 @@ def test_a_line_many_of_an_outlets_articles_have_is_its_boilerplate():
     assert slogan in _texts(clean_article(articles[0], RULES))
 
 
+def test_the_outlets_lines_from_kept_candidates_are_those_from_nothing():
+    """`mkdocs serve` keeps each text's candidate lines (BuildCache.recurring): after an
+    edit, and after the structure settings change, the outlets' lines are those found
+    without it."""
+    import dataclasses
+
+    from briefdesk.source.clean import recurring_by_article
+
+    slogan = "Support independent reporting from inside North Korea"
+    texts = ["\n\n".join([HEADLINE + f" ({i})", BODY[0], slogan, BODY[1]]) for i in range(6)]
+    articles = _articles(texts)
+    kept: dict = {}
+    assert recurring_by_article(articles, RULES, kept) == recurring_by_article(articles, RULES)
+    edited = _articles([t.replace(slogan, "A line of its own, now") if i < 4 else t for i, t in enumerate(texts)])
+    assert recurring_by_article(edited, RULES, kept) == recurring_by_article(edited, RULES)
+    assert not any(slogan.lower() in r for r in recurring_by_article(edited, RULES, kept))
+    stricter = dataclasses.replace(RULES, heuristics=dataclasses.replace(RULES.heuristics, recurring_max_chars=20))
+    assert recurring_by_article(articles, stricter, kept) == recurring_by_article(articles, stricter)
+    assert recurring_by_article(articles, RULES, kept) == recurring_by_article(articles, RULES)
+
+
 def _texts(text) -> list[str]:
     """The body's blocks (paragraphs and subheads) as text."""
     return [b.text for b in text.blocks if b.kind != "figure"]

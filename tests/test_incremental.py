@@ -7,6 +7,7 @@ file per kind with the content hash of every page; a page whose hash changed is 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -105,6 +106,70 @@ def test_pack_pages_carries_over_what_was_kept_and_knows_what_changed(tmp_path):
     assert third.changed("a/index.md") and dict(third) == {"a/index.md": "alpha, revised"}
 
 
+def test_pack_pages_append_to_the_last_pack_and_start_a_new_one_when_half_is_unused(tmp_path):
+    big = "x" * 4000
+    out = PackPages(tmp_path, "pages")
+    for i in range(300):
+        out.put(f"p{i}.md", f"{i} {big}")
+    out.finish()
+    pack = tmp_path / "pages.pack"
+    size = pack.stat().st_size
+    inode = pack.stat().st_ino
+
+    again = PackPages(tmp_path, "pages")  # one page edited, one kept, the rest made again
+    assert again.keep("p0.md")
+    again.put("p1.md", f"1 {big} edited")
+    for i in range(2, 300):
+        again.put(f"p{i}.md", f"{i} {big}")  # the same bytes: left where they are
+    assert again["p1.md"].endswith("edited") and again["p7.md"] == f"7 {big}"  # readable before finish()
+    again.finish()
+    assert pack.stat().st_ino == inode and pack.stat().st_size == size + len(f"1 {big} edited")
+    assert [src for src in again if again.changed(src)] == ["p1.md"]
+    assert dict(again) == {"p0.md": f"0 {big}", "p1.md": f"1 {big} edited",
+                           **{f"p{i}.md": f"{i} {big}" for i in range(2, 300)}}
+
+    # edits until the pack holds more bytes no build uses than it holds in use
+    for n in range(2, 400):
+        edit = PackPages(tmp_path, "pages")
+        for i in range(300):
+            edit.put(f"p{i}.md", f"{i} {big}" + (f" edit {n}" if i % 3 == 0 else ""))
+        edit.finish()
+        if pack.stat().st_ino != inode:
+            break
+    assert pack.stat().st_ino != inode, "the pack never started anew"
+    live = sum(len(edit[src].encode()) for src in edit)
+    assert pack.stat().st_size == live  # the new pack holds only what the build used
+    assert edit["p3.md"] == f"3 {big} edit {n}" and edit["p4.md"] == f"4 {big}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.manifest.json", "pages.pack"]
+
+
+def test_pack_pages_of_two_builds_at_once_do_not_write_into_each_other(tmp_path):
+    """`mkdocs build` while `mkdocs serve` runs on the same project: the server's build
+    cache holds the pack's lock, so the other build (its own cache) writes a pack of its
+    own (unnamed, no manifest); the server appends to the shared one as before, and each
+    reads back what it wrote."""
+    server_locks: dict = {}
+    first = PackPages(tmp_path, "pages", server_locks)
+    first.put("a.md", "alpha")
+    first.finish()
+    serving = PackPages(tmp_path, "pages", server_locks)  # in place, the lock still the server's
+    other = PackPages(tmp_path, "pages", {})  # meanwhile, another build
+    assert not other.keep("a.md")
+    serving.put("b.md", "from serve")
+    other.put("b.md", "from the other build")
+    serving.put("c.md", "more from serve")
+    other.finish()
+    serving.finish()
+    assert serving["b.md"] == "from serve" and serving["c.md"] == "more from serve"
+    assert other["b.md"] == "from the other build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.lock", "pages.manifest.json", "pages.pack"]
+    assert PackPages(tmp_path, "pages", {})._shared is False  # while the server runs
+    server_locks.clear()  # the server stops: its cache, and so the lock, goes
+    after = PackPages(tmp_path, "pages", {})  # in place again, with the server's files
+    assert after.keep("c.md") and after["c.md"] == "more from serve"
+    after.finish()
+
+
 def test_pack_pages_distrust_a_damaged_or_missing_manifest(tmp_path):
     out = PackPages(tmp_path, "pages")
     out.put("a.md", "alpha")
@@ -120,6 +185,39 @@ def test_pack_pages_distrust_a_damaged_or_missing_manifest(tmp_path):
     crashed.put("a.md", "half")  # a build that dies before finish() leaves no manifest
     assert not (tmp_path / "pages.manifest.json").exists()
     assert not PackPages(tmp_path, "pages").keep("a.md")
+
+
+def test_memo_keeps_the_pieces_a_kept_piece_was_made_of():
+    """A listing page kept whole still keeps its entries: a later build that makes the page
+    again (a briefing moved in or out) makes only the entries it has not made before."""
+    from types import SimpleNamespace
+
+    from briefdesk.output import Memo
+
+    made: list[str] = []
+    briefings = [SimpleNamespace(id=c) for c in "abcd"]
+
+    def entry(b):
+        made.append(b.id)
+        return f"<li>{b.id}</li>"
+
+    def page(memo, chunk):
+        return memo(("page",), chunk, lambda: "".join(memo(("entry",), [b], lambda b=b: entry(b)) for b in chunk))
+
+    kept: dict = {}
+    keys = {b.id: b.id + "1" for b in briefings}
+    for _ in range(3):  # the first build makes the page and its entries; the next take them whole
+        memo = Memo(keys, kept)
+        assert page(memo, briefings[:3]) == "<li>a</li><li>b</li><li>c</li>"
+        memo.finish()
+    assert made == ["a", "b", "c"]
+    memo = Memo({**keys, "d": "d2"}, kept)  # d is new on the page: only d is made
+    assert page(memo, briefings) == "<li>a</li><li>b</li><li>c</li><li>d</li>"
+    memo.finish()
+    assert made == ["a", "b", "c", "d"]
+    memo = Memo(keys, kept)
+    assert page(memo, briefings[1:3]) == "<li>b</li><li>c</li>"  # a page not made before, of kept entries
+    assert made == ["a", "b", "c", "d"]
 
 
 def test_spool_gives_back_each_text_once():
@@ -472,6 +570,177 @@ def test_serve_dirty_shows_an_edit_and_keeps_serving_after_bad_input(tmp_path):
         _wait_for(lambda: "broken.pdf" in log.read_text(), proc, 120, "no warning about broken.pdf", log)
         time.sleep(1)
         assert "Serve marker zq." in _get(page)[1]
+        assert "Traceback" not in log.read_text()
+    finally:
+        stop_process_group(proc)
+
+
+def _hooks_module():
+    """hooks/briefings.py, loaded as MkDocs loads it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("briefings_hooks_under_test", ROOT / "hooks" / "briefings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _watched_server(tmp_path):
+    """MkDocs' live-reload server watching a folder and a file, as `mkdocs serve` leaves it
+    before on_serve returns (not serving)."""
+    from mkdocs.livereload import LiveReloadServer
+
+    (tmp_path / "articles" / "old").mkdir(parents=True)
+    (tmp_path / "articles" / "old" / "a.txt").write_text("a", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path / "articles"))
+    server.watch(str(tmp_path / "mkdocs.yml"))
+    return server
+
+
+def _sees(server, change, timeout: float = 3.0) -> bool:
+    """Does the server want a rebuild after ``change()``? (A change's last events, a
+    file's closing say, are let in before the answer.)"""
+    with server._rebuild_cond:
+        server._want_rebuild = False
+    change()
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout and not server._want_rebuild:
+        time.sleep(0.01)
+    seen = server._want_rebuild
+    time.sleep(0.3)
+    return seen
+
+
+def test_serve_watches_with_the_native_observer_and_sees_changes_not_reads(tmp_path):
+    from watchdog.observers.polling import PollingObserver
+
+    hooks = _hooks_module()
+    server = _watched_server(tmp_path)
+    polling = server.observer
+    assert hooks.use_native_observer(server)
+    observer = server.observer
+    assert observer is not polling and not isinstance(observer, PollingObserver)
+    assert observer.is_alive() and not polling.is_alive()
+    assert set(server._watch_refs) == {str(tmp_path / "articles"), str(tmp_path / "mkdocs.yml")}
+    assert set(server._watch_refs.values()) == observer._watches  # unwatch() finds them
+    observer.start()  # what LiveReloadServer.serve() does next: nothing more
+    try:
+        article = tmp_path / "articles" / "old" / "a.txt"
+        assert _sees(server, lambda: article.write_text("edited", encoding="utf-8"), 2.0)
+        assert not _sees(server, lambda: article.read_text(encoding="utf-8"), 1.0)  # the build reads them
+        assert _sees(server, lambda: (tmp_path / "articles" / "b.txt").write_text("new", encoding="utf-8"), 2.0)
+        assert _sees(server, lambda: (tmp_path / "mkdocs.yml").write_text("site_name: y\n", encoding="utf-8"), 2.0)
+        # a folder of articles moved out: one event of the folder's, still a change
+        assert _sees(server, lambda: os.rename(tmp_path / "articles" / "old", tmp_path / "moved-out"), 3.0)
+        server.unwatch(str(tmp_path / "articles"))
+        assert not _sees(server, lambda: (tmp_path / "articles" / "c.txt").write_text("c", encoding="utf-8"), 1.0)
+    finally:
+        observer.stop()
+        observer.join()
+
+
+def test_serve_keeps_mkdocs_polling_observer_when_the_native_one_cannot_take_over(tmp_path, monkeypatch, caplog):
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    hooks = _hooks_module()
+    caplog.set_level("DEBUG", logger="mkdocs.hooks.briefings")
+    # MkDocs' internals not as expected (a later or other engine): nothing is touched
+    server = _watched_server(tmp_path / "one")
+    polling, refs = server.observer, server._watch_refs
+    del server._watch_refs
+    assert not hooks.use_native_observer(server)
+    assert server.observer is polling and "polling observer" in caplog.text
+    server._watch_refs = refs
+
+    # the native observer cannot start (the system's inotify limits, say): the polling one
+    # keeps every watch and still sees an edit
+    def refuse(self):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(Observer, "on_thread_start", refuse)
+    assert not hooks.use_native_observer(server)
+    assert server.observer is polling and isinstance(polling, PollingObserver) and server._watch_refs is refs
+    assert "inotify watch limit reached" in caplog.text
+    monkeypatch.undo()
+    polling.start()
+    try:
+        article = tmp_path / "one" / "articles" / "old" / "a.txt"
+        time.sleep(0.2)
+        assert _sees(server, lambda: article.write_text("edited, polled", encoding="utf-8"), 3.0)
+    finally:
+        polling.stop()
+        polling.join()
+
+
+def test_serve_collects_cyclic_garbage_when_idle_and_freezes_what_lives(monkeypatch):
+    """Under `mkdocs serve` what a build made stays frozen (out of the collector's walks)
+    until the build is over; a moment later a full collection frees the cycles it left,
+    and what survives is frozen again."""
+    import gc
+    import weakref
+
+    hooks = _hooks_module()
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a  # a cycle: freed only by the cyclic collector
+    gone = weakref.ref(a)
+    gc.freeze()  # as on_pre_build leaves a build's objects
+    try:
+        del a, b
+        assert gone() is not None
+        monkeypatch.setattr(hooks, "IDLE_COLLECT_S", 0.05)
+        hooks._collect_when_idle()
+        hooks._collect_when_idle()  # a second build before the first collection: one collection
+        timer = hooks._state["collect_timer"]
+        timer.join(5)
+        assert gone() is None and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("watcher", ["native", "polling"])
+def test_serve_rebuilds_an_edit_once_with_either_watcher(tmp_path, watcher):
+    """`mkdocs serve` with the native observer (the default) and with MkDocs' own
+    (BRIEFDESK_WATCHER=polling): an edit is rebuilt and shown, once; the build's own reads
+    of the watched files set off no rebuild."""
+    project = copy_project(tmp_path / "serve", keep_registry=True)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("BRIEFDESK_WATCHER", None)
+    if watcher == "polling":
+        env["BRIEFDESK_WATCHER"] = "polling"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-v", "-a", f"127.0.0.1:{port}"],
+            cwd=project, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(lambda: "Serving on" in log.read_text(), proc, 180, "the site never came up", log)
+        text = log.read_text()
+        if watcher == "native":
+            assert "Watching with InotifyObserver instead of polling" in text
+        else:
+            assert "BRIEFDESK_WATCHER=polling" in text and "instead of polling" not in text
+        records = json.loads(_get(base + "data/briefings.json")[1])
+        records = records.get("briefings", records) if isinstance(records, dict) else records
+        rec = next(r for r in records if r["source_file"].endswith(".txt"))
+        page = base + rec["url"].split("://", 1)[-1].split("/", 1)[-1] if "://" in rec["url"] else base + rec["url"]
+        assert _get(page)[0] == 200
+        time.sleep(1.5)  # the first build's reads are over; a polling observer has listed the folders
+        builds = log.read_text().count("Building documentation")
+        src = project / "source_articles" / rec["source_file"]
+        src.write_text(src.read_text(encoding="utf-8").rstrip() + "\n\nA watcher marker zq.\n", encoding="utf-8")
+        _wait_for(lambda: "A watcher marker zq." in _get(page)[1], proc, 120, "the edit never showed", log)
+        time.sleep(2)  # a rebuild set off by the rebuild's own reads would have started by now
+        assert log.read_text().count("Building documentation") == builds + 1
         assert "Traceback" not in log.read_text()
     finally:
         stop_process_group(proc)

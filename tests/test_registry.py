@@ -142,3 +142,38 @@ def test_the_registry_file_gives_back_what_was_recorded(tmp_path):
     again = Registry.load(path)
     assert {bid: e.as_dict() for bid, e in again.entries.items()} == {bid: e.as_dict() for bid, e in entries.items()}
     assert not again.save_if_changed()
+
+
+def test_a_kept_registry_reads_and_writes_what_a_fresh_one_does(tmp_path):
+    """`mkdocs serve` keeps the registry's text and each entry's YAML between builds
+    (BuildCache.registry): the file it writes is the one written in one piece, and what
+    it reads back is what parsing the file gives."""
+    import datetime
+
+    from briefdesk.publishing.registry import Entry, Registry
+
+    path = tmp_path / "urls.yml"
+    entries = {f"id{i:02}": Entry(url=f"briefings/{v}/", source_file=v, previous_urls=[v], withdrawn=v or None,
+                                  versions=[{"version": 1, "text": v}]) for i, v in enumerate(TRICKY)}
+    entries["123"] = Entry(url="briefings/n/", versions=[{"version": True, "n": 1.5, "recorded": datetime.date(2020, 1, 2)},
+                                                          {"version": 2, "recorded": "2020-01-02"}])
+    kept: dict = {}
+    assert Registry(path, dict(entries), kept).save_if_changed()
+    assert path.read_text(encoding="utf-8") == Registry(path, dict(entries)).dump()
+
+    def as_read(registry):
+        return {bid: e.as_dict() for bid, e in registry.entries.items()}
+
+    warm = Registry.load(path, kept)  # not parsed: the text is the one written
+    assert as_read(warm) == as_read(Registry.load(path))
+    warm.entries["id03"].versions.append({"version": 2, "text": "revised"})  # a build records a version
+    warm.entries["new"] = Entry(url="briefings/new/")
+    assert warm.save_if_changed()
+    assert path.read_text(encoding="utf-8") == Registry(path, Registry.load(path).entries).dump()
+    assert as_read(Registry.load(path, kept)) == as_read(Registry.load(path))
+    assert len(kept["entries"]) == len(entries) + 1  # only this build's entries are kept
+
+    path.write_text(path.read_text(encoding="utf-8").replace("briefings/new/", "briefings/edited/"), encoding="utf-8")
+    edited = Registry.load(path, kept)  # edited by hand: parsed again
+    assert edited.entries["new"].url == "briefings/edited/"
+    assert not edited.save_if_changed()

@@ -127,6 +127,35 @@ def test_killing_stops_the_running_part(tmp_path, monkeypatch):
     assert not index.finish()
 
 
+def test_a_new_background_run_stops_the_last_without_waiting_for_it(tmp_path, monkeypatch):
+    """`mkdocs serve`: a rebuild's index replaces the last build's, still running; the
+    rebuild does not wait for its Pagefind to exit (the new run's thread does, before it
+    writes the site's pagefind/), and the new run indexes every part."""
+    import time
+
+    site, briefings = _site(tmp_path / "site", 3)
+    slow = [sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"]
+    part_command = search.part_command
+    monkeypatch.setattr(search, "part_command", lambda pages, out: slow)
+    last = search.PartedIndex(site, search.plan_parts(briefings, 5))
+    last_thread = last.finish_in_background()
+    t0 = time.monotonic()
+    while last._proc is None and time.monotonic() - t0 < 30:
+        time.sleep(0.01)
+    proc = last._proc
+    assert proc is not None and proc.poll() is None
+    monkeypatch.setattr(search, "part_command", part_command)
+    killed = []
+    proc_kill = proc.kill
+    monkeypatch.setattr(proc, "kill", lambda: killed.append(time.monotonic()) or proc_kill())
+    thread = search.PartedIndex(site, search.plan_parts(briefings, 5)).finish_in_background(previous=last)
+    assert killed  # stopped at once, not waited for here
+    thread.join(120)
+    assert not last_thread.is_alive() and proc.poll() is not None
+    manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text(encoding="utf-8"))
+    assert sum(manifest["briefings"]) == 3
+
+
 @pytest.mark.parametrize("size", [1, 3])
 def test_a_background_run_indexes_every_part(tmp_path, size):
     site, briefings = _site(tmp_path / "site", 3)

@@ -121,7 +121,7 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
     cache = given if given is not None else BuildCache()  # a one-off build's own, dropped with it
     t0 = time.perf_counter()
     result = discover(settings.source_dir, cache.files if given is not None else None)
-    files_seen = sum(1 for p in settings.source_dir.rglob("*") if p.is_file() or p.is_symlink())
+    files_seen = result.files_seen
     timings["read"] = time.perf_counter() - t0
     _settle()
 
@@ -129,7 +129,7 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
     rules, rules_digest = _rules(settings, cache)
     refusals = list(result.refusals)
     described: list[Briefing] = []
-    recurring = recurring_by_article(result.articles, rules)
+    recurring = recurring_by_article(result.articles, rules, cache.recurring if given is not None else None)
     pricing = pricedata.pricing(settings.editorial_dir, *taxonomy.load_vocabulary(settings.editorial_dir, cache),
                                 cache)
     keys = [_describe_key(a, rules_digest, settings, r, pricing.digest) for a, r in zip(result.articles, recurring)]
@@ -153,7 +153,7 @@ def _build_corpus(settings: Settings, background: bool, given: BuildCache | None
     timings["clean+describe+prices"] = time.perf_counter() - t0
     _settle()
 
-    registry = Registry.load(settings.registry_path)
+    registry = Registry.load(settings.registry_path, cache.registry if given is not None else None)
     briefings = _drop_duplicate_ids(described, refusals, registry)
     t0 = time.perf_counter()
     labels = taxonomy.classify_all(briefings, settings.editorial_dir, refusals, cache)

@@ -257,9 +257,10 @@ class Rendering:
         site = citing.site_info(settings, names)
         self.inputs = RenderInputs(settings, site)
         if settings.pages_dir:
-            pages, assets = PackPages(settings.pages_dir, "pages"), PackPages(settings.pages_dir, "assets")
-            heads = PackPages(settings.pages_dir, "heads")
-            mkdocs_pages = PackPages(settings.pages_dir, "mkdocs") if settings.mkdocs_pages else None
+            pages = PackPages(settings.pages_dir, "pages", cache.locks)
+            assets = PackPages(settings.pages_dir, "assets", cache.locks)
+            heads = PackPages(settings.pages_dir, "heads", cache.locks)
+            mkdocs_pages = PackPages(settings.pages_dir, "mkdocs", cache.locks) if settings.mkdocs_pages else None
         else:
             pages, heads, assets = MemoryPages(), MemoryPages(), MemoryPages()
             mkdocs_pages = MemoryPages() if settings.mkdocs_pages else None
@@ -418,12 +419,18 @@ class Rendering:
             kept = {key: rendered[key] for key in self.keys}
             rendered.clear()
             rendered.update(kept)
+            last, made = self.cache.listings, {}
             for src, make in self.listings.items():
-                page = make()
+                page = made[src] = make()
+                if (last.get(src) is page and pages.keep(src)
+                        and (mkdocs_pages is None or mkdocs_pages.keep(src))):
+                    continue  # the very text the last build wrote (a page output.Memo kept): nothing to hash
                 if mkdocs_pages is not None and pages.unchanged(src, page) and mkdocs_pages.keep(src):
                     pages.put(src, page)  # its form for MkDocs carried over: the same page makes the same
                 else:
                     self._put_page(src, page, _for_mkdocs({src: page}, self.settings).get(src))
+            last.clear()
+            last.update(made)
         assets.update(citing.archive_downloads([e[2:] for e in entries]))
         assets[_JSON_EXPORT] = export.json_lines_array(e[0] for e in entries)
         assets[_CSV_EXPORT] = export.csv_table(e[1] for e in entries)

@@ -211,6 +211,7 @@ class PartedIndex:
         self._output: Any = None
         self._failed: str | None = None
         self._killed = False
+        self._thread: threading.Thread | None = None  # finish_in_background's
         self._t0: float | None = None
         self._cleared = False
         self.waited = 0.0
@@ -301,22 +302,38 @@ class PartedIndex:
         seconds later). ``previous``, the previous build's run (the adapter keeps it), is
         stopped if it is still going."""
         if previous is not None:
-            previous.kill()
+            previous.kill(wait=False)  # the build goes on at once: this run's thread waits for it to end
         self.nice = True
-        thread = threading.Thread(target=self.finish, name="briefdesk-search", daemon=True)
+
+        def index() -> None:
+            if previous is not None:
+                previous.wait_stopped()  # both write the site's pagefind/
+            self.finish()
+
+        thread = self._thread = threading.Thread(target=index, name="briefdesk-search", daemon=True)
         thread.start()
         return thread
 
-    def kill(self) -> None:
-        """Stop indexing (the build failed, or a newer build replaces this one)."""
+    def kill(self, wait: bool = True) -> None:
+        """Stop indexing (the build failed, or a newer build replaces this one); with
+        ``wait``, until Pagefind has exited."""
         self._killed = True
         proc = self._proc
         if proc is not None and proc.poll() is None:
             proc.kill()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
+            if wait:
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    pass
+
+    def wait_stopped(self) -> None:
+        """Once killed: until its background run has ended (its Pagefind reaped)."""
+        thread = self._thread
+        while thread is not None and thread.is_alive():
+            self.kill(wait=False)  # a part started just as it was killed
+            thread.join(0.2)
+        self.kill()
 
     # ------------------------------------------------------------------ one part
 

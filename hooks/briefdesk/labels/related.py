@@ -39,6 +39,8 @@ fewer other articles reach ``min_score``.
 
 from __future__ import annotations
 
+import hashlib
+
 import datetime as _dt
 import math
 import os
@@ -74,6 +76,12 @@ class RelatedDoc:
     topics: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     date: str | None = None  # ISO date (YYYY-MM-DD...), optional
+    digest: bytes | None = None  # text_digest(text), when the caller has it (else it is computed)
+
+
+def text_digest(text: str) -> bytes:
+    """What a text's kept term counts are found by (compute_related's ``kept``)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass(frozen=True)
@@ -268,15 +276,15 @@ def _counts(texts: Sequence[str], settings: RelatedSettings) -> sp.csr_matrix:
 
 
 def _kept_counts(texts: Sequence[str], settings: RelatedSettings,
-                 kept: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]]) -> sp.csr_matrix:
+                 kept: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]],
+                 digests: Sequence[bytes | None] = ()) -> sp.csr_matrix:
     """``_counts(texts)``, taking each text's row from ``kept`` (text digest -> its row of
     hashed term counts, from the last call) when the text is the same (the rows of a text do
     not depend on the other texts), and leaving this call's rows, only those, in ``kept``
-    for the next: under `mkdocs serve` an edit re-tokenises only the texts that changed."""
-    import hashlib
-
-    keys = [(int(settings.n_features), hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest())
-            for t in texts]
+    for the next: under `mkdocs serve` an edit re-tokenises only the texts that changed.
+    ``digests``: each text's text_digest where the caller knows it."""
+    given = list(digests) or [None] * len(texts)
+    keys = [(int(settings.n_features), d if d is not None else text_digest(t)) for t, d in zip(texts, given)]
     misses = [i for i, key in enumerate(keys) if key not in kept]
     fresh = _counts([texts[i] for i in misses], settings) if misses else None
     rows = {}
@@ -296,10 +304,11 @@ def _kept_counts(texts: Sequence[str], settings: RelatedSettings,
     return sp.csr_matrix((data, indices, indptr.astype(indices.dtype)), shape=(len(texts), int(settings.n_features)))
 
 
-def _tfidf(texts: Sequence[str], settings: RelatedSettings, kept: dict | None = None) -> sp.csr_matrix:
+def _tfidf(texts: Sequence[str], settings: RelatedSettings, kept: dict | None = None,
+           digests: Sequence[bytes | None] = ()) -> sp.csr_matrix:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
-    counts = _kept_counts(texts, settings, kept) if kept is not None else _counts(texts, settings)
+    counts = _kept_counts(texts, settings, kept, digests) if kept is not None else _counts(texts, settings)
     n = counts.shape[0]
     keep = np.ones(counts.shape[1], dtype=bool)
     if settings.stop_words == "english":
@@ -853,7 +862,7 @@ def compute_related(docs: Sequence[RelatedDoc], settings: RelatedSettings | None
     topic_sets = [sorted(topic_ids[t] for t in ts) for ts in topics]
     place_sets = [sorted(place_ids[p] for p in ps) for ps in places]
 
-    x = _tfidf([d.text or "" for d in ordered], settings, kept)
+    x = _tfidf([d.text or "" for d in ordered], settings, kept, [d.digest if d.text else None for d in ordered])
 
     # candidates: text neighbours + docs sharing a rare topic/place
     docs_key = (settings, tuple(ids), tuple(map(tuple, topic_sets)), tuple(map(tuple, place_sets)))

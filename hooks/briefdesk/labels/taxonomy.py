@@ -103,6 +103,27 @@ def classify_all(briefings: list[Briefing], editorial_dir: Path, refusals: list[
     return made
 
 
+def _texts(briefings: list[Briefing], kept: dict | None) -> list[tuple[str, bytes | None]]:
+    """Each briefing's text for related briefings (its paragraphs) and, with ``kept`` (a build
+    cache's ``related_texts``: id of a cleaned text -> (it, its text, the text's digest)),
+    the digest its term counts are kept by: under `mkdocs serve` an unchanged article's
+    cleaned text is the same object build after build, and neither joined nor hashed again."""
+    if kept is None:
+        return [(" ".join(b.clean.paragraphs), None) for b in briefings]
+    used = {}
+    out = []
+    for b in briefings:
+        hit = kept.get(id(b.clean))
+        if hit is None or hit[0] is not b.clean:
+            text = " ".join(b.clean.paragraphs)
+            hit = (b.clean, text, rel.text_digest(text))
+        used[id(b.clean)] = hit
+        out.append(hit[1:])
+    kept.clear()
+    kept.update(used)
+    return out
+
+
 def link_related(briefings: list[Briefing], editorial_dir: Path,
                  cache: BuildCache | None = None) -> dict[str, list[dict[str, Any]]]:
     """Each briefing's related briefings (id, url, title, score, reason), by id, from the
@@ -110,15 +131,17 @@ def link_related(briefings: list[Briefing], editorial_dir: Path,
     kept in ``cache.term_counts`` and the last search in ``cache.related`` (see
     ``related.compute_related``)."""
     settings = rel.load_settings(editorial_dir / "related.yml")
+    texts = _texts(briefings, cache.related_texts if cache is not None else None)
     docs = [
         rel.RelatedDoc(
             id=b.id,
-            text=" ".join(b.clean.paragraphs),
+            text=text,
             topics=tuple(t["id"] for t in b.topics),
             places=tuple(p["id"] for p in b.regions),
             date=b.date,
+            digest=digest,
         )
-        for b in briefings
+        for b, (text, digest) in zip(briefings, texts)
     ]
     result = rel.compute_related(docs, settings, k=settings.k,
                                  kept=cache.term_counts if cache is not None else None,

@@ -207,7 +207,8 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
         also = f'<p class="bd-note">Also written: {h(variants)}</p>\n' if variants else ""
         extra = place_extra(pid) if place_extra else ""
         intro = where + also + extra + f'<p class="bd-count">Mentioned in {len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first, with the paragraph of the first mention.</p>\n'
-        pages.update(_paginated(f"places/{pid}/", place.name, intro, items, per_page, _mentions_html("places", pid, memo)))
+        pages.update(_paginated(f"places/{pid}/", place.name, intro, items, per_page, _mentions_html("places", pid, memo),
+                                memo))
     provinces = [p for p in vocab.places.values() if p.is_province_level]
     prov_rows = "".join(
         f'<li><a href="{h(p.id)}/">{h(p.name)}</a> <span class="bd-count">({counts[p.id]:,})</span>'
@@ -239,7 +240,8 @@ def taxonomy_pages(briefings: list[Briefing], editorial_dir: Path, per_page: int
         variants = ", ".join(v for v in actor.variants if v != actor.name)
         also = f'<p class="bd-note">Also written: {h(variants)}</p>\n' if variants else ""
         intro = also + f'<p class="bd-count">Mentioned in {len(items):,} briefing{"s" if len(items) != 1 else ""}, newest first.</p>\n'
-        pages.update(_paginated(f"actors/{aid}/", actor.name, intro, items, per_page, _mentions_html("actors", aid, memo)))
+        pages.update(_paginated(f"actors/{aid}/", actor.name, intro, items, per_page, _mentions_html("actors", aid, memo),
+                                memo))
         rows.append(f'<li><a href="{h(aid)}/">{h(actor.name)}</a> <span class="bd-count">({len(items):,})</span></li>')
     pages["actors/index.md"] = _ready(_front("Actors") + "# Actors\n\n<p>State and party bodies and people named in the "
                                 f'briefings.</p>\n\n<ul class="bd-index">{"".join(rows)}</ul>\n')
@@ -280,7 +282,7 @@ def archive_pages(briefings: list[Briefing], per_page: int, memo: Memo | None = 
                 out.append(list_items([b], from_url, memo))
             return "".join(out) + ("</ul>" if current else "")
 
-        pages.update(_paginated(f"archive/{year}/", f"Briefings of {year}", "", items, per_page, by_month))
+        pages.update(_paginated(f"archive/{year}/", f"Briefings of {year}", "", items, per_page, by_month, memo))
     pages.update(_paginated("archive/undated/", "Briefings whose date is not stated",
                             '<p>The sources of these briefings do not state when they were published, and the '
                             'archive does not guess.</p>\n', undated, per_page, memo=memo))

@@ -58,6 +58,13 @@ class Entry:
         return out
 
 
+def _yaml(data: Any) -> str:
+    # libyaml's emitter when PyYAML has it (five times faster; the same text, except that
+    # it escapes characters beyond the Basic Multilingual Plane, emoji say, where the
+    # Python emitter writes them as they are: both load back to the same data)
+    return yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
+
+
 class RegistryError(ValueError):
     """The registry file itself is unreadable or inconsistent."""
 
@@ -79,22 +86,35 @@ class Assignment:
     withdrawn: Mapping[str, tuple[str, str]] = field(default_factory=_read_only)  # url -> (id, reason)
 
 
+_TOP = "briefings:\n"
+
+
 class Registry:
-    def __init__(self, path: Path, entries: dict[str, Entry]):
+    """The registry's entries. ``kept`` (a build cache's ``registry`` part, for `mkdocs
+    serve`) remembers the file's text as last read or written with what it says, so an
+    unchanged file is not parsed again, and each entry's YAML as last written, so only the
+    entries that changed are written out again: the same text as writing them all."""
+
+    def __init__(self, path: Path, entries: dict[str, Entry], kept: dict[str, Any] | None = None):
         self.path = path
         self.entries = entries
+        self._kept = kept
 
     @classmethod
-    def load(cls, path: Path) -> "Registry":
+    def load(cls, path: Path, kept: dict[str, Any] | None = None) -> "Registry":
         if not path.exists():
-            return cls(path, {})
-        try:
-            # libyaml's safe loader when present: the same result, ten times faster
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
-        except yaml.YAMLError as exc:
-            raise RegistryError(f"{path.name}: unreadable: {' '.join(str(exc).split())[:200]}") from None
-        raw = data.get("briefings") or {}
+            return cls(path, {}, kept)
+        text = path.read_text(encoding="utf-8")
+        if kept is not None and kept.get("text") == text:
+            raw = kept["briefings"]  # what this text says, never written into (entries copy it)
+        else:
+            try:
+                # libyaml's safe loader when present: the same result, ten times faster
+                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+                data = yaml.load(text, Loader=loader) or {}
+            except yaml.YAMLError as exc:
+                raise RegistryError(f"{path.name}: unreadable: {' '.join(str(exc).split())[:200]}") from None
+            raw = data.get("briefings") or {} if isinstance(data, dict) else data
         if not isinstance(raw, dict):
             raise RegistryError(f"{path.name}: 'briefings' must be a mapping of id to entry")
         entries = {}
@@ -108,17 +128,31 @@ class Registry:
                 withdrawn=value.get("withdrawn"),
                 versions=[dict(v) for v in value.get("versions") or [] if isinstance(v, dict)],
             )
-        return cls(path, entries)
+        if kept is not None:
+            kept["text"], kept["briefings"] = text, raw
+        return cls(path, entries, kept)
 
     def dump(self) -> str:
-        body = {"briefings": {bid: self.entries[bid].as_dict() for bid in sorted(self.entries)}}
-        # libyaml's emitter when PyYAML has it (five times faster; the same text, except that
-        # it escapes characters beyond the Basic Multilingual Plane, emoji say, where the
-        # Python emitter writes them as they are: both load back to the same data)
-        return HEADER + yaml.dump(body, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
+        return self._dump()[0]
+
+    def _dump(self) -> tuple[str, dict[str, dict[str, Any]]]:
+        """The file's text, and what it says (each entry as a mapping)."""
+        body = {bid: self.entries[bid].as_dict() for bid in sorted(self.entries)}
+        if self._kept is None or not body:
+            return HEADER + _yaml({"briefings": body}), body
+        # entry by entry: an entry's YAML does not depend on the others'
+        known = self._kept.get("entries") or {}
+        used: dict[tuple[str, str], str] = {}
+        for bid, entry in body.items():
+            key = (bid, repr(entry))  # repr tells 1 from True and a date from its text
+            used[key] = known.get(key) or _yaml({"briefings": {bid: entry}})[len(_TOP):]
+        self._kept["entries"] = used
+        return HEADER + _TOP + "".join(used.values()), body
 
     def save_if_changed(self) -> bool:
-        text = self.dump()
+        text, body = self._dump()
+        if self._kept is not None:
+            self._kept["text"], self._kept["briefings"] = text, body  # what the next load reads, as read
         if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
             return False
         self.path.parent.mkdir(parents=True, exist_ok=True)

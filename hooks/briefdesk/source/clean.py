@@ -10,6 +10,7 @@ stays in the body.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import urllib.parse
 from collections.abc import Sequence
@@ -309,13 +310,25 @@ def outlet_of(article: SourceArticle) -> str:
     return "host:" + host.removeprefix("www.") if host else ""
 
 
-def recurring_by_article(articles: Sequence[SourceArticle], rules: CleanRules) -> list[frozenset[str]]:
+def recurring_by_article(articles: Sequence[SourceArticle], rules: CleanRules,
+                         kept: dict | None = None) -> list[frozenset[str]]:
     """For each article, the lines it shares with many articles of its outlet (see
     heuristics.recurring_lines): what clean() removes as the outlet's boilerplate. The
     corpus is read here, before any article is cleaned, so an article's cleaning depends
-    on the others only through this (a cache key holds it)."""
+    on the others only through this (a cache key holds it). ``kept`` (a build cache's
+    ``recurring``, `mkdocs serve`): each text's candidate lines from the last call, by the
+    text's hash, while the structure settings are the same."""
     s = rules.heuristics
-    candidates = [heuristics.recurring_candidates(a.text, s) for a in articles]
+    if kept is None:
+        candidates = [heuristics.recurring_candidates(a.text, s) for a in articles]
+    else:
+        known = kept.get("lines") if kept.get("settings") == s else None
+        known = known if known is not None else {}
+        hashes = [a.content_hash or hashlib.sha256(a.text.encode("utf-8")).hexdigest() for a in articles]
+        found = {k: known[k] if k in known else heuristics.recurring_candidates(a.text, s)
+                 for k, a in zip(hashes, articles)}
+        kept["settings"], kept["lines"] = s, found
+        candidates = [found[k] for k in hashes]
     groups: dict[str, list[int]] = {}
     for i, a in enumerate(articles):
         groups.setdefault(outlet_of(a), []).append(i)

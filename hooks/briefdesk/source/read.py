@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 import re
 import unicodedata
 import urllib.parse
@@ -83,6 +84,7 @@ class ReadResult:
     articles: list[SourceArticle]
     refusals: list[Refusal]
     metadata_files: dict[str, str]  # metadata file -> the article file it describes
+    files_seen: int = 0  # files (and symbolic links) under the folder
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -334,11 +336,11 @@ def _read_job(job: tuple[Path, str, Path | None, str | None]) -> SourceArticle |
         return Refusal(rel, f"cannot read file: {exc.strerror or exc}")
 
 
-def _stamp(path: Path | None) -> tuple | None:
+def _stamp(path: Path | str | None) -> tuple | None:
     if path is None:
         return None
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return ("missing",)
     return (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -351,7 +353,10 @@ def _read_all(to_read: list[tuple[Path, str, Path | None, str | None]],
     again, and ``kept`` is left holding this call's files only."""
     if kept is None:  # a one-off build: keep nothing
         return parallel.ordered_map(_read_job, to_read)
-    keys = [(str(p), rel, _stamp(p), str(side), side_rel, _stamp(side)) for p, rel, side, side_rel in to_read]
+    keys = []
+    for p, rel, side, side_rel in to_read:
+        path, side_path = str(p), str(side)
+        keys.append((path, rel, _stamp(path), side_path, side_rel, _stamp(side_path) if side is not None else None))
     misses = [i for i, key in enumerate(keys) if key not in kept]
     fresh = parallel.ordered_map(_read_job, [to_read[i] for i in misses])
     cache = {key: kept[key] for key in keys if key in kept}  # forget files gone or changed
@@ -362,58 +367,87 @@ def _read_all(to_read: list[tuple[Path, str, Path | None, str | None]],
     return [cache[key] for key in keys]
 
 
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
+def _files_under(source_dir: Path) -> list[tuple[str, bool]]:
+    """Every file under source_dir, and every symbolic link (not followed), as its path
+    relative to the folder (POSIX separators) and whether it is a link, sorted by that
+    path: what ``source_dir.rglob("*")`` filtered by ``is_file() or is_symlink()`` gives,
+    listed with os.scandir (a rebuild of `mkdocs serve` lists the folder each time)."""
+    found: list[tuple[str, bool]] = []
+    folders = [(str(source_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    found.append((rel, True))
+                elif entry.is_dir():
+                    folders.append((entry.path, rel + "/"))
+                elif entry.is_file():
+                    found.append((rel, False))
+    found.sort()
+    return found
+
+
 def discover(source_dir: Path, kept: dict[tuple, SourceArticle | Refusal] | None = None) -> ReadResult:
     """Read every file under source_dir. Deterministic order (sorted by relative path).
     ``kept`` (the build cache's ``files``, `mkdocs serve`): what the last call read, taken
     for the files that did not change, and left holding what this call read."""
-    files = sorted(
-        (p for p in source_dir.rglob("*") if p.is_file() or p.is_symlink()),
-        key=lambda p: p.relative_to(source_dir).as_posix(),
-    )
-    rels = {p: p.relative_to(source_dir).as_posix() for p in files}
+    files = _files_under(source_dir)
     refusals: list[Refusal] = []
     articles: list[SourceArticle] = []
     metadata_files: dict[str, str] = {}
-    by_stem: dict[str, list[Path]] = {}
-    for p in files:
-        by_stem.setdefault(str(p.with_suffix("")), []).append(p)
+    by_stem: dict[str, list[str]] = {}
+    suffix = {rel: _suffix(rel.rpartition("/")[2]) for rel, _ in files}
+    for rel, _ in files:
+        by_stem.setdefault(rel[: len(rel) - len(suffix[rel])], []).append(rel)
 
-    sidecar_for: dict[Path, Path] = {}
-    claimed_meta: set[Path] = set()
+    sidecar_for: dict[str, str] = {}
+    claimed_meta: set[str] = set()
     to_read: list[tuple[Path, str, Path | None, str | None]] = []
-    article_for: dict[Path, Path] = {}  # metadata file -> the (first) article it sits beside
-    for p in files:
-        if p.suffix in ARTICLE_SUFFIXES:
-            siblings = [s for s in by_stem[str(p.with_suffix(""))] if s.suffix in METADATA_SUFFIXES]
+    article_for: dict[str, str] = {}  # metadata file -> the (first) article it sits beside
+    for rel, _ in files:
+        if suffix[rel] in ARTICLE_SUFFIXES:
+            siblings = [s for s in by_stem[rel[: len(rel) - len(suffix[rel])]] if suffix[s] in METADATA_SUFFIXES]
             if siblings:
-                sidecar_for[p] = siblings[0]
+                sidecar_for[rel] = siblings[0]
                 claimed_meta.update(siblings)
                 for side in siblings:
-                    article_for.setdefault(side, p)
+                    article_for.setdefault(side, rel)
 
-    for p in files:
-        rel = rels[p]
-        if any(part.startswith(".") for part in Path(rel).parts):
+    for rel, is_link in files:
+        if any(part.startswith(".") for part in rel.split("/")):
             refusals.append(Refusal(rel, "hidden file (name starts with '.'); rename it to publish it"))
             continue
-        if p.is_symlink():
+        if is_link:
             refusals.append(Refusal(rel, "symbolic link; copy the article into the folder instead"))
             continue
-        if p.suffix in METADATA_SUFFIXES:
-            if p in claimed_meta:
-                article = article_for[p]
-                if sidecar_for.get(article) == p:
-                    metadata_files[rel] = rels[article]
+        ext = suffix[rel]
+        if ext in METADATA_SUFFIXES:
+            if rel in claimed_meta:
+                article = article_for[rel]
+                if sidecar_for.get(article) == rel:
+                    metadata_files[rel] = article
                     continue
-                refusals.append(Refusal(rel, f"second metadata file for {rels[article]}; merge it into one"))
+                refusals.append(Refusal(rel, f"second metadata file for {article}; merge it into one"))
                 continue
             refusals.append(Refusal(rel, "metadata file with no article beside it (expected a .txt or .md of the same name)"))
             continue
-        if p.suffix not in ARTICLE_SUFFIXES:
-            refusals.append(Refusal(rel, f"unsupported file type '{p.suffix or '(none)'}' (articles are .txt or .md)"))
+        if ext not in ARTICLE_SUFFIXES:
+            refusals.append(Refusal(rel, f"unsupported file type '{ext or '(none)'}' (articles are .txt or .md)"))
             continue
-        sidecar = sidecar_for.get(p)
-        to_read.append((p, rel, sidecar, rels.get(sidecar) if sidecar else None))
+        sidecar = sidecar_for.get(rel)
+        to_read.append((source_dir / rel, rel, source_dir / sidecar if sidecar else None, sidecar))
     for outcome in _read_all(to_read, kept):
         if isinstance(outcome, Refusal):
             refusals.append(outcome)
@@ -425,7 +459,7 @@ def discover(source_dir: Path, kept: dict[tuple, SourceArticle | Refusal] | None
         if art_rel in refused:
             del metadata_files[side_rel]
             refusals.append(Refusal(side_rel, f"metadata for {art_rel}, which was refused"))
-    return ReadResult(articles=articles, refusals=refusals, metadata_files=metadata_files)
+    return ReadResult(articles=articles, refusals=refusals, metadata_files=metadata_files, files_seen=len(files))
 
 
 def git_blob_sha(raw: bytes) -> str:
