@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing as mp
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -76,6 +77,7 @@ class _PoolResults:
     def __init__(self, fn: Callable[[Any], Any], items: Sequence[Any], workers: int) -> None:
         context = mp.get_context("fork")
         self._stop = context.Event()
+        self._closing = threading.Lock()  # close() may come from two threads (the render's, a build error)
         _JOB[:] = [(fn, items, self._stop)]
         self._pool = context.Pool(workers)  # forks now, with _JOB in place
         size = _chunksize(len(items), workers)
@@ -106,7 +108,8 @@ class _PoolResults:
         once: a worker killed while it sends a result keeps the result queue's lock, and
         terminate() then waits for it for ever (with two workers, one is often sending).
         Only workers still busy after STOP_WAIT seconds are terminated."""
-        pool, self._pool = self._pool, None
+        with self._closing:
+            pool, self._pool = self._pool, None
         if pool is None:
             return
         self._stop.set()
