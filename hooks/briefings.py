@@ -247,8 +247,9 @@ def _toc_tokens(items) -> list[dict]:
 def _take_conversion(page, made: dict, config, files) -> None:
     """`Page.render` for a page the render worker converted (_conversion): what MkDocs'
     conversion would have set."""
-    done = made["converted"]
-    page.content = made["html"]
+    page.__dict__.pop("render", None)  # this call's partial, which holds the page's HTML: let go of both
+    done = made.pop("converted")
+    page.content = made.pop("html")
     page.toc = get_toc(done["toc"])
     page._title_from_render = done["title"]
     page.present_anchor_ids = set(done["anchors"])
